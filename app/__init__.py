@@ -1,0 +1,83 @@
+"""The application factory: configuration, database, CSRF, blueprints, error pages and CLI.
+
+Configuration is read in this order, each overriding the one before: the defaults below,
+`instance/config.py`, then the environment (`DATABASE_URL`, `SECRET_KEY`), then `test_config`.
+A missing SECRET_KEY is generated once into `instance/secret_key` and read from there after.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_htmx import HTMX
+from flask_wtf.csrf import CSRFProtect
+
+from app.db import connect_database, database
+from app.formatting import chinese_ordinal, figure
+from app.rendering import render_markdown
+
+DEFAULT_DATABASE_URL = "sqlite:///instance/jixiao.sqlite3"
+
+csrf = CSRFProtect()
+htmx = HTMX()
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(
+        DATABASE_URL=DEFAULT_DATABASE_URL,
+        # A tab left open all day must still be able to save.
+        WTF_CSRF_TIME_LIMIT=24 * 3600,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        JSON_AS_ASCII=False,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    for name in ("DATABASE_URL", "SECRET_KEY"):
+        if os.environ.get(name):
+            app.config[name] = os.environ[name]
+    if test_config:
+        app.config.from_mapping(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+
+    connect_database(app.config["DATABASE_URL"], base_dir=str(Path(app.instance_path).parent))
+
+    @app.before_request
+    def _connect():
+        # Kept open, one per worker thread (see app/db.py).
+        database.connect(reuse_if_open=True)
+
+    csrf.init_app(app)
+    htmx.init_app(app)
+    app.jinja_env.filters["figure"] = figure
+    app.jinja_env.filters["chinese_ordinal"] = chinese_ordinal
+    app.jinja_env.filters["markdown"] = render_markdown
+
+    from app import cli, home, plans, projects
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(plans.bp)
+    app.register_blueprint(projects.bp)
+    cli.register(app)
+    _register_errors(app)
+    return app
+
+
+def _instance_secret(path):
+    """The secret kept in `path`, created on first use with a fresh random value."""
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _register_errors(app):
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("errors/500.html"), 500

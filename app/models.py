@@ -1,0 +1,188 @@
+"""The domain models of DESIGN.md §2: departments, their yearly plans, projects and indicators.
+
+Money is exact (`Decimal`, 万元); the spending plan is four cumulative percentages. The 一级/二级
+framework lives in `Category` rows: the layouts' own (plan is NULL) and, where a document used a
+pair outside its layout, rows owned by that plan, so nothing the user wrote is dropped.
+`CategoryLabel` keeps a plan's own wording of a category (效果指标) for display.
+"""
+
+from decimal import Decimal
+
+from peewee import (
+    CharField,
+    DecimalField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from app import framework
+from app.db import database
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def _money():
+    return DecimalField(max_digits=18, decimal_places=6, auto_round=True, null=True)
+
+
+def _percent():
+    return DecimalField(max_digits=7, decimal_places=2, auto_round=True, null=True)
+
+
+class Department(BaseModel):
+    code = CharField(unique=True)
+    name = CharField()
+
+
+class Plan(BaseModel):
+    department = ForeignKeyField(Department, backref="plans", on_delete="CASCADE")
+    year = IntegerField()
+    layout = CharField(default=framework.CLASSIC)
+    overall_goal = TextField(default="")
+    safeguards = TextField(default="")
+    # 分项绩效目标 sections whose project was not found in the tables (Markdown).
+    unmatched_summaries = TextField(default="")
+
+    class Meta:
+        indexes = ((("department", "year"), True),)
+
+    @classmethod
+    def find(cls, department_code, year):
+        """The plan of a department (by code) and year, or None."""
+        return (
+            cls.select(cls, Department)
+            .join(Department)
+            .where((Department.code == department_code) & (cls.year == year))
+            .first()
+        )
+
+    def ordered_projects(self):
+        return self.projects.order_by(Project.position, Project.id)
+
+    def labels(self):
+        """The plan's own wording of each category it names differently, by category id."""
+        return {label.category_id: label.label for label in self.category_labels}
+
+    def categories(self):
+        """The plan's (一级, [二级…]) tree: its layout's categories, then any of its own."""
+        rows = (
+            Category.select()
+            .where(
+                (Category.layout == self.layout)
+                & (Category.plan.is_null() | (Category.plan == self))
+            )
+            .order_by(Category.position, Category.id)
+        )
+        level1 = [row for row in rows if row.parent_id is None]
+        children = {row.id: [] for row in level1}
+        for row in rows:
+            if row.parent_id is not None:
+                children[row.parent_id].append(row)
+        return [(parent, children[parent.id]) for parent in level1]
+
+
+class Category(BaseModel):
+    """A 一级 (parent NULL) or 二级 category of a layout; `plan` set for one outside the layout."""
+
+    layout = CharField()
+    parent = ForeignKeyField("self", null=True, backref="children", on_delete="CASCADE")
+    name = CharField()
+    position = IntegerField()
+    plan = ForeignKeyField(Plan, null=True, backref="own_categories", on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("layout", "parent", "name"), False),)
+
+    @property
+    def standard(self):
+        return self.plan_id is None
+
+    @classmethod
+    def sync_framework(cls):
+        """Make the rows of every layout of `framework.LAYOUTS` exist; safe to run again."""
+        for layout, tree in framework.LAYOUTS.items():
+            for position1, (level1, children) in enumerate(tree):
+                parent = cls._ensure(layout, None, level1, position1 * 100)
+                for position2, level2 in enumerate(children):
+                    cls._ensure(layout, parent, level2, position1 * 100 + position2 + 1)
+
+    @classmethod
+    def _ensure(cls, layout, parent, name, position):
+        row = cls.get_or_none(
+            (cls.layout == layout)
+            & (cls.parent.is_null() if parent is None else cls.parent == parent)
+            & (cls.name == name)
+            & cls.plan.is_null()
+        )
+        if row is None:
+            row = cls.create(layout=layout, parent=parent, name=name, position=position)
+        elif row.position != position:
+            row.position = position
+            row.save()
+        return row
+
+
+class CategoryLabel(BaseModel):
+    plan = ForeignKeyField(Plan, backref="category_labels", on_delete="CASCADE")
+    category = ForeignKeyField(Category, on_delete="CASCADE")
+    label = CharField()
+
+    class Meta:
+        indexes = ((("plan", "category"), True),)
+
+
+class Project(BaseModel):
+    plan = ForeignKeyField(Plan, backref="projects", on_delete="CASCADE")
+    code = CharField(default="")
+    name = CharField(default="")
+    funds_use = TextField(default="")
+    budget = _money()
+    fiscal_funds = _money()
+    other_funds = _money()
+    plan_q1 = _percent()
+    plan_q2 = _percent()
+    plan_q3 = _percent()
+    plan_q4 = _percent()
+    goal = TextField(default="")
+    summary = TextField(default="")
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("plan", "code"), False),)
+
+    @property
+    def quarters(self):
+        return [self.plan_q1, self.plan_q2, self.plan_q3, self.plan_q4]
+
+    def ordered_indicators(self):
+        return self.indicators.order_by(Indicator.position, Indicator.id)
+
+    @classmethod
+    def totals(cls, plans):
+        """{plan id: (project count, 预算数 sum)} for the given plans, summed exactly in Decimal."""
+        totals = {}
+        for plan, budget in cls.select(cls.plan, cls.budget).where(cls.plan.in_(plans)).tuples():
+            count, total = totals.get(plan, (0, Decimal(0)))
+            totals[plan] = (count + 1, total + (budget or 0))
+        return totals
+
+
+class Indicator(BaseModel):
+    """A 三级指标: the leaf row of the table, under a 二级 category."""
+
+    project = ForeignKeyField(Project, backref="indicators", on_delete="CASCADE")
+    category = ForeignKeyField(Category, backref="indicators")
+    name = TextField(default="")
+    description = TextField(default="")
+    target = TextField(default="")
+    basis = TextField(default="")
+    position = IntegerField(default=0)
+
+
+MODELS = [Department, Plan, Category, CategoryLabel, Project, Indicator]
