@@ -15,7 +15,7 @@ _HEADING = re.compile(r"^([一二三四五六七八九十]+)\s*[、.．]\s*(.*)$
 _SUBSECTION = re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[）)]\s*(.+)$")
 _MEASURE = re.compile(r"^(\d+)\s*[、.．)）]\s*(.*)$")
 _LABELLED = re.compile(r"^([^：:]{1,12})[：:]\s*(.*)$")
-_MARKUP = re.compile(r"([\\`*_\[\]<>#|~])")
+_MARKUP = re.compile(r"([\\`*_\[\]>#|])")
 
 OVERALL, SUMMARIES, SAFEGUARDS = "overall", "summaries", "safeguards"
 _SECTION_WORDS = ((OVERALL, "总体"), (SUMMARIES, "分项"), (SAFEGUARDS, "保障"))
@@ -32,6 +32,8 @@ class Narrative:
 
 def escape(text):
     """Plain text → Markdown that renders as that same text."""
+    # Python-Markdown has no backslash escape for < or &: entities keep them literal.
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
     text = _MARKUP.sub(r"\\\1", text)
     # A line that opens like a list item or a heading would become one.
     return re.sub(r"^(\d+)([.)])", r"\1\\\2", re.sub(r"^([-+=])", r"\\\1", text))

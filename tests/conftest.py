@@ -1,15 +1,25 @@
 """Fixtures: an app from the factory on a file database in tmp_path, with and without the seed."""
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from waitress.server import create_server
 
 from app import create_app
 from app.cli import DEMO_FILE, init_db
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def fixture_text(name):
@@ -56,3 +66,30 @@ def chromium_path():
     if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
         pytest.fail(message)
     pytest.skip(message)
+
+
+@pytest.fixture
+def live_server(app):
+    """The app served by waitress on a free loopback port, for the browser; yields its base URL."""
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture
+def page(chromium_path):
+    """A Chromium page (Debian's browser, driven by Playwright); dialogs fail the test."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        errors = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("dialog", lambda dialog: errors.append("dialog: " + dialog.message))
+        yield page
+        browser.close()
+        assert errors == []

@@ -1,0 +1,59 @@
+"""The administrator's commands: init-db and import."""
+
+from app.cli import init_db
+from app.models import Indicator, Plan, Project
+from tests.conftest import FIXTURES
+
+
+def _run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_init_db_demo_loads_the_seed_once(app):
+    first = _run(app, "init-db", "--demo")
+    assert first.exit_code == 0
+    assert "已载入示例数据" in first.output and "新增指标18条" in first.output
+    second = _run(app, "init-db", "--demo")
+    assert second.exit_code == 0 and "未载入示例数据" in second.output
+    with app.app_context():
+        assert (Plan.select().count(), Indicator.select().count()) == (1, 18)
+
+
+def test_import_a_file_and_report(app):
+    result = _run(app, "import", str(FIXTURES / "danganguan_2023_synonyms.txt"))
+    assert result.exit_code == 0, result.output
+    assert "新建了406001 某市档案馆 2023年的绩效目标" in result.output
+    assert "提示：第9行：分项绩效目标“已撤销的项目”在绩效表中找不到同名项目" in result.output
+
+
+def test_import_with_a_year(app):
+    result = _run(app, "import", str(FIXTURES / "danganguan_2023_synonyms.txt"), "--year", "2024")
+    assert result.exit_code == 0
+    with app.app_context():
+        assert Plan.get().year == 2024
+
+
+def test_a_malformed_file_is_refused_with_its_line_and_nothing_written(app, tmp_path, seed_text):
+    with app.app_context():
+        init_db(demo=True)
+        before = [(p.id, p.name, p.budget) for p in Project.select().order_by(Project.id)]
+    broken = tmp_path / "broken.txt"
+    broken.write_text(
+        seed_text.replace("\t40.00", "\t四十").replace("1044.94万元", "9万元"), encoding="utf-8"
+    )
+    result = _run(app, "import", str(broken))
+    assert result.exit_code == 1
+    assert "导入失败，数据库未作任何改动" in result.output
+    assert "第151行：第二季度的累计进度应为数字（百分比），实际为“四十”" in result.output
+    with app.app_context():
+        assert [(p.id, p.name, p.budget) for p in Project.select().order_by(Project.id)] == before
+
+
+def test_a_file_that_is_not_utf8_is_refused(app, tmp_path, seed_text):
+    legacy = tmp_path / "gbk.txt"
+    legacy.write_bytes(seed_text.encode("gb18030"))
+    result = _run(app, "import", str(legacy))
+    assert result.exit_code == 1
+    assert "UTF-8" in result.output
+    with app.app_context():
+        assert Plan.select().count() == 0
