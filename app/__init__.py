@@ -9,15 +9,31 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_htmx import HTMX
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from app import hx
 from app.db import connect_database, database
 from app.formatting import chinese_ordinal, figure
 from app.rendering import render_markdown
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/jixiao.sqlite3"
+
+# htmx swaps a 422 (the editor with its message) and a 409 (the editor with both values);
+# other errors are not swapped into a cell but shown as a toast by static/app.js.
+HTMX_CONFIG = {
+    "responseHandling": [
+        {"code": "204", "swap": False},
+        {"code": "[23]..", "swap": True},
+        {"code": "409", "swap": True, "error": False},
+        {"code": "422", "swap": True, "error": False},
+        {"code": "[45]..", "swap": False, "error": True},
+    ],
+    "allowEval": False,
+    "allowScriptTags": False,
+    "includeIndicatorStyles": False,
+}
 
 csrf = CSRFProtect()
 htmx = HTMX()
@@ -54,12 +70,13 @@ def create_app(test_config=None):
     app.jinja_env.filters["figure"] = figure
     app.jinja_env.filters["chinese_ordinal"] = chinese_ordinal
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
 
-    from app import cli, home, plans, projects
+    from app import cells, cli, history, home, indicators, plans, projects
 
-    app.register_blueprint(home.bp)
-    app.register_blueprint(plans.bp)
-    app.register_blueprint(projects.bp)
+    for module in (home, plans, projects, indicators, cells, history):
+        app.register_blueprint(module.bp)
+    cells.register(app)
     cli.register(app)
     _register_errors(app)
     return app
@@ -77,6 +94,13 @@ def _register_errors(app):
     @app.errorhandler(404)
     def not_found(error):
         return render_template("errors/404.html"), 404
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):
+        message = "页面已过期或请求不完整（缺少安全令牌），未保存。请刷新页面后重试。"
+        if request.headers.get("HX-Request"):
+            return message, 400, hx.toast(message)
+        return render_template("errors/400.html", message=message), 400
 
     @app.errorhandler(500)
     def server_error(error):

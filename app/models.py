@@ -6,10 +6,12 @@ pair outside its layout, rows owned by that plan, so nothing the user wrote is d
 `CategoryLabel` keeps a plan's own wording of a category (效果指标) for display.
 """
 
+import datetime
 from decimal import Decimal
 
 from peewee import (
     CharField,
+    DateTimeField,
     DecimalField,
     ForeignKeyField,
     IntegerField,
@@ -63,7 +65,10 @@ class Plan(BaseModel):
         )
 
     def ordered_projects(self):
-        return self.projects.order_by(Project.position, Project.id)
+        """The plan's projects that are not deleted, in the order of the document."""
+        return self.projects.where(Project.deleted_at.is_null()).order_by(
+            Project.position, Project.id
+        )
 
     def labels(self):
         """The plan's own wording of each category it names differently, by category id."""
@@ -152,6 +157,7 @@ class Project(BaseModel):
     goal = TextField(default="")
     summary = TextField(default="")
     position = IntegerField(default=0)
+    deleted_at = DateTimeField(null=True)
 
     class Meta:
         indexes = ((("plan", "code"), False),)
@@ -161,13 +167,22 @@ class Project(BaseModel):
         return [self.plan_q1, self.plan_q2, self.plan_q3, self.plan_q4]
 
     def ordered_indicators(self):
-        return self.indicators.order_by(Indicator.position, Indicator.id)
+        """The project's indicators that are not deleted, in table order."""
+        return (
+            Indicator.select(Indicator, Category)
+            .join(Category)
+            .where((Indicator.project == self) & Indicator.deleted_at.is_null())
+            .order_by(Indicator.position, Indicator.id)
+        )
 
     @classmethod
     def totals(cls, plans):
         """{plan id: (project count, 预算数 sum)} for the given plans, summed exactly in Decimal."""
         totals = {}
-        for plan, budget in cls.select(cls.plan, cls.budget).where(cls.plan.in_(plans)).tuples():
+        rows = cls.select(cls.plan, cls.budget).where(
+            cls.plan.in_(plans) & cls.deleted_at.is_null()
+        )
+        for plan, budget in rows.tuples():
             count, total = totals.get(plan, (0, Decimal(0)))
             totals[plan] = (count + 1, total + (budget or 0))
         return totals
@@ -183,6 +198,28 @@ class Indicator(BaseModel):
     target = TextField(default="")
     basis = TextField(default="")
     position = IntegerField(default=0)
+    deleted_at = DateTimeField(null=True)
 
 
-MODELS = [Department, Plan, Category, CategoryLabel, Project, Indicator]
+class Change(BaseModel):
+    """One recorded change: who, when, which record and field, old → new (as text).
+
+    `action` is edit, create, delete, restore or move; `field` is empty for a whole-row action.
+    """
+
+    at = DateTimeField(default=datetime.datetime.now)
+    user = CharField(default="")
+    plan = ForeignKeyField(Plan, backref="changes", on_delete="CASCADE")
+    project = ForeignKeyField(Project, null=True, backref="changes", on_delete="CASCADE")
+    entity = CharField()
+    record_id = IntegerField()
+    field = CharField(default="")
+    action = CharField()
+    old = TextField(null=True)
+    new = TextField(null=True)
+
+    class Meta:
+        indexes = ((("entity", "record_id", "field"), False),)
+
+
+MODELS = [Department, Plan, Category, CategoryLabel, Project, Indicator, Change]

@@ -1,10 +1,17 @@
-"""The plan page: a department's goals for one year, the leaders' reading view."""
+"""Plans: the leaders' reading view of a department's year, adding a plan, adding a project."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
-from app.models import Plan
+from app.changes import record_change
+from app.db import database
+from app.forms import PlanForm
+from app.models import Department, Plan, Project
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+def _plan_url(plan):
+    return url_for("plans.show", department_code=plan.department.code, year=plan.year)
 
 
 @bp.get("/<department_code>/<int:year>")
@@ -16,3 +23,36 @@ def show(department_code, year):
         for name in ("budget", "fiscal_funds", "other_funds")
     }
     return render_template("plans/show.html", plan=plan, projects=projects, total=total)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = PlanForm()
+    if form.validate_on_submit():
+        department = Department.get_or_none(Department.code == form.code.data)
+        if department is None and not (form.name.data or "").strip():
+            form.name.errors.append("这是新部门，请填写部门名称")
+        elif department is not None and Plan.find(department.code, form.year.data):
+            form.year.errors.append(f"{department.name}{form.year.data}年的绩效目标已存在")
+        else:
+            with database.atomic():
+                if department is None:
+                    department = Department.create(code=form.code.data, name=form.name.data.strip())
+                plan = Plan.create(
+                    department=department, year=form.year.data, layout=form.layout.data
+                )
+            flash(f"已新建{department.name}{plan.year}年的绩效目标。", "success")
+            return redirect(_plan_url(plan), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("plans/new.html", form=form), status
+
+
+@bp.post("/<department_code>/<int:year>/projects")
+def add_project(department_code, year):
+    plan = Plan.find(department_code, year) or abort(404)
+    with database.atomic():
+        position = plan.ordered_projects().count()
+        project = Project.create(plan=plan, name="新项目", position=position)
+        record_change("project", project, "create", new=project.name)
+    flash("已新增项目，请填写项目编码、名称和各项内容。", "success")
+    return redirect(url_for("projects.show", project_id=project.id), code=303)

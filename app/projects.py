@@ -1,31 +1,51 @@
 """The project page: the 预算项目绩效表 of one budget project, as the official form lays it out."""
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from app.changes import soft_delete
 from app.indicator_table import indicator_rows
-from app.models import Category, Department, Indicator, Plan, Project
+from app.models import Department, Plan, Project
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 
-@bp.get("/<int:project_id>")
-def show(project_id):
-    project = (
+def live_project(project_id):
+    """The project with its plan and department, or a 404 when it is missing or deleted."""
+    return (
         Project.select(Project, Plan, Department)
         .join(Plan)
         .join(Department)
-        .where(Project.id == project_id)
+        .where((Project.id == project_id) & Project.deleted_at.is_null())
         .first()
     ) or abort(404)
+
+
+def table_rows(project):
+    """The rows of the project's indicator table, merged cells and empty slots included."""
     plan = project.plan
-    indicators = (
-        Indicator.select(Indicator, Category)
-        .join(Category)
-        .where(Indicator.project == project)
-        .order_by(Indicator.position, Indicator.id)
-    )
-    rows = indicator_rows(plan.categories(), list(indicators), plan.labels())
-    siblings = list(plan.ordered_projects())
+    return indicator_rows(plan.categories(), list(project.ordered_indicators()), plan.labels())
+
+
+@bp.get("/<int:project_id>")
+def show(project_id):
+    project = live_project(project_id)
+    plan = project.plan
     return render_template(
-        "projects/show.html", project=project, plan=plan, rows=rows, siblings=siblings
+        "projects/show.html",
+        project=project,
+        plan=plan,
+        rows=table_rows(project),
+        categories=plan.categories(),
+        siblings=list(plan.ordered_projects()),
+    )
+
+
+@bp.post("/<int:project_id>/delete")
+def delete(project_id):
+    project = live_project(project_id)
+    soft_delete("project", project)
+    flash(f"已删除项目“{project.name}”。可在本年度的修改记录中恢复。", "success")
+    plan = project.plan
+    return redirect(
+        url_for("plans.show", department_code=plan.department.code, year=plan.year), code=303
     )

@@ -1,7 +1,12 @@
-"""Reads a table of a rendered page into rows of cells, so tests can check merges and slots."""
+"""Reads a table of a rendered page into rows of cells, so tests can check merges and slots.
+
+It reads what prints: elements marked `screen-only` (row menus, add buttons) are left out.
+"""
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
 @dataclass
@@ -36,9 +41,15 @@ class _TableParser(HTMLParser):
         self.depth = 0  # >0 while inside the wanted table
         self.rows = []
         self.cell = None
+        self.hidden = []  # open tags, True for those inside a screen-only element
 
     def handle_starttag(self, tag, attrs):
         attrs = {name: value or "" for name, value in attrs}
+        if tag not in VOID:
+            hidden = "screen-only" in attrs.get("class", "").split()
+            self.hidden.append(hidden or (bool(self.hidden) and self.hidden[-1]))
+        if self.hidden and self.hidden[-1]:
+            return
         if tag == "table":
             if self.depth or attrs.get("id") == self.table_id:
                 self.depth += 1
@@ -51,6 +62,10 @@ class _TableParser(HTMLParser):
             self.cell.text += "\n"
 
     def handle_endtag(self, tag):
+        if tag not in VOID and self.hidden:
+            was_hidden = self.hidden.pop()
+            if was_hidden:
+                return
         if tag == "table" and self.depth:
             self.depth -= 1
         elif tag in ("td", "th") and self.cell is not None:
@@ -58,7 +73,7 @@ class _TableParser(HTMLParser):
             self.cell = None
 
     def handle_data(self, data):
-        if self.cell is not None:
+        if self.cell is not None and not (self.hidden and self.hidden[-1]):
             self.cell.text += data
 
 

@@ -1,0 +1,16 @@
+"""HX-Trigger headers: the events static/app.js listens for (toasts, open a cell, focus a row).
+
+Headers are latin-1 on the wire, so the JSON keeps its \\u escapes; the browser decodes them.
+"""
+
+import json
+
+
+def trigger(events):
+    """Response headers that fire `events` ({name: detail}) in the browser."""
+    return {"HX-Trigger": json.dumps(events)}
+
+
+def toast(message, **extra):
+    """Headers for a toast with `message` (and, say, an undo URL)."""
+    return trigger({"jixiao:toast": {"message": message, **extra}})

@@ -1,0 +1,243 @@
+/* Jixiao: keyboard editing of cells, Markdown drafts and toasts.
+   Event-delegated, no inline handlers; htmx makes every request (see templates/cells/_cell.html).
+   Keys: click, Enter or F2 opens a cell's editor; Enter saves (Ctrl+Enter in multi-line
+   cells); Esc restores the old value without saving; Tab / Shift+Tab save and move on. An Enter
+   that confirms a Chinese IME composition is the IME's, never a save. */
+(function () {
+  "use strict";
+
+  var CELL = "[data-cell]";
+  var EDITOR = "[data-editor]";
+  var focusField = null; // the field to focus when the next editor opens
+  var moveAfterSave = null; // {fromId, step} while a Tab-save is on its way
+  var focusAfterSwap = null; // element id whose cell gets the focus back
+
+  function allCells() {
+    return Array.prototype.slice.call(document.querySelectorAll(CELL));
+  }
+
+  function openEditor(cell) {
+    var host = cell.closest("[data-editable]");
+    if (!host) return;
+    focusField = cell.dataset.field || null;
+    htmx.trigger(host, "edit");
+  }
+
+  function formOf(editor, element) {
+    return (element && element.form) || editor.querySelector("form");
+  }
+
+  function inputsOf(editor) {
+    return Array.prototype.slice.call(
+      editor.querySelectorAll("input[type=text], textarea")
+    );
+  }
+
+  function submit(form) {
+    if (form.requestSubmit) form.requestSubmit();
+    else htmx.trigger(form, "submit");
+  }
+
+  function cancel(editor) {
+    var form = formOf(editor);
+    if (form.dataset.draftKey) localStorage.removeItem(form.dataset.draftKey);
+    focusAfterSwap = editor.id;
+    htmx.ajax("GET", form.dataset.cancelUrl, { target: editor, swap: "outerHTML" });
+  }
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      var cell = event.target.closest(CELL);
+      if (cell) focusField = cell.dataset.field || null;
+      var cancelButton = event.target.closest("[data-cancel]");
+      if (cancelButton) {
+        event.preventDefault();
+        cancel(cancelButton.closest(EDITOR));
+      }
+    },
+    true
+  );
+
+  document.addEventListener("keydown", function (event) {
+    // An IME is composing: Enter confirms its candidate, it is not ours.
+    if (event.isComposing || event.keyCode === 229) return;
+    var target = event.target;
+    if (!target.closest) return;
+
+    var cell = target.closest(CELL);
+    if (cell && target === cell) {
+      if (event.key === "Enter" || event.key === "F2") {
+        event.preventDefault();
+        openEditor(cell);
+      }
+      return;
+    }
+
+    var editor = target.closest(EDITOR);
+    if (!editor || !target.matches("input, textarea")) return;
+    var form = formOf(editor, target);
+
+    if (event.key === "Escape") {
+      event.preventDefault();
+      cancel(editor);
+    } else if (event.key === "Enter") {
+      var multiline = target.hasAttribute("data-multiline");
+      if (!multiline || event.ctrlKey || event.metaKey) {
+        event.preventDefault();
+        focusAfterSwap = editor.id;
+        submit(form);
+      }
+    } else if (event.key === "Tab" && !form.dataset.draftKey) {
+      var inputs = inputsOf(editor);
+      var index = inputs.indexOf(target);
+      var leaving = event.shiftKey ? index === 0 : index === inputs.length - 1;
+      if (!leaving) return; // Tab between the inputs of one group stays native
+      event.preventDefault();
+      moveAfterSave = { fromId: editor.id, step: event.shiftKey ? -1 : 1 };
+      submit(form);
+    }
+  });
+
+  function focusEditor(editor) {
+    var inputs = inputsOf(editor);
+    var input = null;
+    if (focusField) input = editor.querySelector('[name="' + focusField + '"]');
+    input = input || inputs[0];
+    focusField = null;
+    if (input) {
+      input.focus();
+      if (input.select) input.select();
+    }
+  }
+
+  function moveFrom(element, step) {
+    var cells = allCells();
+    var own = element.matches(CELL) ? [element] : Array.prototype.slice.call(element.querySelectorAll(CELL));
+    if (!own.length) return;
+    var index = cells.indexOf(step > 0 ? own[own.length - 1] : own[0]) + step;
+    if (index >= 0 && index < cells.length) {
+      cells[index].focus();
+      openEditor(cells[index]);
+    }
+  }
+
+  htmx.onLoad(function (element) {
+    if (!(element instanceof Element)) return;
+    if (element.matches(EDITOR)) {
+      moveAfterSave = null; // the save was refused: stay here
+      restoreDraft(element);
+      focusEditor(element);
+      return;
+    }
+    if (moveAfterSave && element.id === moveAfterSave.fromId) {
+      var step = moveAfterSave.step;
+      moveAfterSave = null;
+      moveFrom(element, step);
+    } else if (focusAfterSwap && element.id === focusAfterSwap) {
+      focusAfterSwap = null;
+      var cell = element.matches(CELL) ? element : element.querySelector(CELL + ", .edit-button");
+      if (cell) cell.focus();
+    }
+    markDrafts(element);
+  });
+
+  /* Markdown drafts: kept in the browser while typing, so a reload loses nothing. */
+
+  function restoreDraft(editor) {
+    var form = editor.querySelector("form[data-draft-key]");
+    if (!form) return;
+    var textarea = form.querySelector("textarea");
+    var draft = localStorage.getItem(form.dataset.draftKey);
+    if (draft !== null && draft !== textarea.value) {
+      textarea.value = draft;
+      form.querySelector(".draft-note").hidden = false;
+      htmx.trigger(textarea, "preview");
+    }
+  }
+
+  function markDrafts(root) {
+    var blocks = root.querySelectorAll ? root.querySelectorAll(".cell-markdown[data-draft-key]") : [];
+    Array.prototype.forEach.call(blocks, function (block) {
+      var button = block.querySelector(".edit-button");
+      if (button && localStorage.getItem(block.dataset.draftKey) !== null) {
+        block.classList.add("has-draft");
+        button.textContent += "（有未保存的草稿）";
+      }
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-draft-key]");
+    if (form && event.target.matches("textarea")) {
+      localStorage.setItem(form.dataset.draftKey, event.target.value);
+    }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = event.detail.elt;
+    if (form.matches && form.matches("form[data-draft-key]") && event.detail.xhr.status === 200) {
+      localStorage.removeItem(form.dataset.draftKey);
+    }
+  });
+
+  /* Toasts: messages from the server (HX-Trigger) and from failed requests. */
+
+  function toast(message, undo) {
+    var box = document.getElementById("toasts");
+    if (!box) return;
+    var item = document.createElement("div");
+    item.className = "toast";
+    item.setAttribute("role", "status");
+    var text = document.createElement("span");
+    text.textContent = message;
+    item.appendChild(text);
+    if (undo) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "撤销";
+      button.addEventListener("click", function () {
+        htmx.ajax("POST", undo.url, { target: undo.target, swap: "outerHTML", source: document.body });
+        item.remove();
+      });
+      item.appendChild(button);
+    }
+    box.appendChild(item);
+    setTimeout(function () {
+      item.remove();
+    }, undo ? 12000 : 6000);
+  }
+
+  document.addEventListener("jixiao:toast", function (event) {
+    var detail = event.detail;
+    toast(detail.message, detail.undo ? { url: detail.undo, target: detail.target } : null);
+  });
+
+  document.addEventListener("jixiao:edit", function (event) {
+    var cell = document.getElementById(event.detail.id);
+    if (cell) {
+      cell.focus();
+      openEditor(cell);
+    }
+  });
+
+  document.addEventListener("jixiao:focus", function (event) {
+    var row = document.getElementById(event.detail.id);
+    if (row) {
+      row.classList.add("just-saved");
+      var cell = row.querySelector(CELL);
+      if (cell) cell.focus();
+    }
+  });
+
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.getResponseHeader("HX-Trigger")) return; // the server sent its own message
+    if (xhr.status === 404) toast("该内容已不存在（可能已被别人删除），请刷新页面。");
+    else toast("保存失败：服务器出错（" + xhr.status + "），您的修改未保存，请重试。");
+  });
+
+  document.addEventListener("htmx:sendError", function () {
+    toast("无法连接服务器，修改未保存。请检查网络后重试。");
+  });
+})();
