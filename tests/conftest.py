@@ -1,6 +1,7 @@
 """Fixtures: an app from the factory on a file database in tmp_path, with and without the seed."""
 
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -93,3 +94,33 @@ def page(chromium_path):
         yield page
         browser.close()
         assert errors == []
+
+
+class Browserless:
+    """A test client that sends the page's CSRF token, as htmx does from `hx-headers`."""
+
+    def __init__(self, client):
+        self.client = client
+        page = client.get("/").get_data(as_text=True)
+        self.token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+
+    def _send(self, method, url, data=None, token=True, htmx=True):
+        headers = {"X-CSRFToken": self.token} if token else {}
+        if htmx:
+            headers["HX-Request"] = "true"
+        return self.client.open(url, method=method, data=data or {}, headers=headers)
+
+    def put(self, url, data=None, **kwargs):
+        return self._send("PUT", url, data, **kwargs)
+
+    def post(self, url, data=None, **kwargs):
+        return self._send("POST", url, data, **kwargs)
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, **kwargs)
+
+
+@pytest.fixture
+def user(client, seeded):
+    """A browser-less user on the seeded site."""
+    return Browserless(client)
