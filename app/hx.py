@@ -6,9 +6,13 @@ Headers are latin-1 on the wire, so the JSON keeps its \\u escapes; the browser 
 import json
 
 
-def trigger(events):
-    """Response headers that fire `events` ({name: detail}) in the browser."""
-    return {"HX-Trigger": json.dumps(events)}
+def trigger(events, after_settle=False):
+    """Response headers that fire `events` ({name: detail}) in the browser.
+
+    `after_settle` waits until the response is in the page, for events that look for it.
+    """
+    header = "HX-Trigger-After-Settle" if after_settle else "HX-Trigger"
+    return {header: json.dumps(events)}
 
 
 def toast(message, **extra):

@@ -29,15 +29,18 @@ def _live_indicator(indicator_id):
     return indicator
 
 
-def _table(project, status=200, trigger=None):
-    """The indicator table fragment; `trigger` becomes HX-Trigger events for app.js."""
+def _table(project, status=200, trigger=None, toast=None):
+    """The indicator table fragment; `trigger` events fire once it is in the page."""
     body = render_template(
         "projects/_indicator_table.html",
         project=project,
         rows=table_rows(project),
         categories=project.plan.categories(),
     )
-    return body, status, hx.trigger(trigger) if trigger else {}
+    headers = hx.trigger(trigger, after_settle=True) if trigger else {}
+    if toast:
+        headers.update(hx.toast(**toast))
+    return body, status, headers
 
 
 def _refused(message):
@@ -95,7 +98,7 @@ def delete(indicator_id):
         "target": f"#indicators-{indicator.project_id}",
         "change": change.id,
     }
-    return _table(indicator.project, trigger={"jixiao:toast": toast})
+    return _table(indicator.project, toast=toast)
 
 
 @bp.post("/indicators/<int:indicator_id>/undelete")

@@ -157,6 +157,10 @@
   }
 
   function markDrafts(root) {
+    // A section that has just been saved has no draft any more.
+    if (root.matches && root.matches(".cell-markdown.just-saved[data-draft-key]")) {
+      localStorage.removeItem(root.dataset.draftKey);
+    }
     var blocks = root.querySelectorAll ? root.querySelectorAll(".cell-markdown[data-draft-key]") : [];
     Array.prototype.forEach.call(blocks, function (block) {
       var button = block.querySelector(".edit-button");
@@ -174,12 +178,6 @@
     }
   });
 
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt;
-    if (form.matches && form.matches("form[data-draft-key]") && event.detail.xhr.status === 200) {
-      localStorage.removeItem(form.dataset.draftKey);
-    }
-  });
 
   /* Toasts: messages from the server (HX-Trigger) and from failed requests. */
 

@@ -81,19 +81,31 @@ def live_server(app):
 
 
 @pytest.fixture
-def page(chromium_path):
-    """A Chromium page (Debian's browser, driven by Playwright); dialogs fail the test."""
+def browser(chromium_path):
+    """Debian's Chromium driven by Playwright; each `new_page()` is a separate person."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        page = browser.new_page(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         errors = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("dialog", lambda dialog: errors.append("dialog: " + dialog.message))
-        yield page
-        browser.close()
+
+        def new_page():
+            context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("dialog", lambda dialog: errors.append("dialog: " + dialog.message))
+            return page
+
+        yield new_page
+        chromium.close()
         assert errors == []
+
+
+@pytest.fixture
+def page(browser):
+    """One person's Chromium page; a script error or a dialog fails the test."""
+    return browser()
 
 
 class Browserless:
