@@ -30,7 +30,7 @@ def test_add_into_an_empty_slot(project):
 
 
 def test_add_refuses_a_category_outside_the_plan(project):
-    other = Category.get((Category.name == "经济成本指标"))
+    other = Category.get(Category.name == "经济成本指标")
     with pytest.raises(rows.RowError, match="不属于"):
         rows.add(project, other.id)
 
