@@ -78,7 +78,13 @@ def main():
     workdir = tempfile.mkdtemp(prefix="jixiao-bench-")
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3", SECRET_KEY="bench")
     bin_dir = Path(sys.executable).parent
-    subprocess.run([bin_dir / "flask", "--app", "wsgi", "init-db", "--demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [bin_dir / "flask", "--app", "wsgi", "init-db", "--demo"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     server = subprocess.Popen(
         [bin_dir / "waitress-serve", f"--listen=127.0.0.1:{port}", "wsgi:app"],
@@ -129,7 +135,9 @@ def main():
     cut = statistics.quantiles(latencies, n=100)
     print(f"editors: {args.editors}, saves: {len(latencies)} in {wall:.2f} s, statuses: {statuses}")
     print(f"throughput: {len(latencies) / wall:.0f} saves/s")
-    print(f"latency: p50 {cut[49] * 1000:.1f} ms, p99 {cut[98] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
+    print(
+        f"latency: p50 {cut[49] * 1000:.1f} ms, p99 {cut[98] * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms"
+    )
     print("server: waitress (default 4 threads), SQLite WAL, loopback")
 
 
