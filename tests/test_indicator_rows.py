@@ -82,7 +82,7 @@ def test_the_endpoints_answer_the_table_with_merged_cells_right(app, user):
         slot = _category("经济效益指标")
     table = f"indicators-{project.id}"
     added = user.post(f"/projects/{project.id}/indicators", {"category_id": slot.id})
-    assert added.status_code == 200 and "jixiao:edit" in added.headers["HX-Trigger"]
+    assert added.status_code == 200 and "jixiao:edit" in added.headers["HX-Trigger-After-Settle"]
     inserted = user.post(f"/indicators/{first.id}/insert", {"where": "below"})
     body = table_rows(inserted.data, table)[1:]
     merged = [
