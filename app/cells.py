@@ -138,8 +138,7 @@ def edit(entity, record_id, group):
 
 @bp.put("/<entity>/<int:record_id>/<group>")
 def save(entity, record_id, group):
-    _load_or_404(entity, record_id, group)
-    names = groups(entity)[group]
+    names = groups(entity).get(group) or abort(404)
     typed = {name: request.form.get(name, "") for name in names}
     seen = {name: request.form.get(f"version-{name}", "") for name in names}
     try:

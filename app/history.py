@@ -5,7 +5,7 @@ A restore is itself a recorded change, and a deleted indicator or project comes 
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from app.changes import CannotRestore, NotFound, history, load, restore, scope
+from app.changes import MODELS, CannotRestore, NotFound, history, load, restore, scope
 from app.editing import FIELDS, groups
 from app.models import Change, Indicator, Plan, Project
 
@@ -77,7 +77,7 @@ def for_cell(entity, record_id):
     try:
         record = load(entity, record_id)
     except NotFound:
-        model = {"plan": Plan, "project": Project, "indicator": Indicator}.get(entity) or abort(404)
+        model = MODELS.get(entity) or abort(404)
         record = model.get_or_none(model.id == record_id) or abort(404)
     plan_id, project_id = scope(entity, record)
     field = request.args.get("field") or None
