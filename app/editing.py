@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from app.formatting import figure
+from app.rendering import MAX_CHARS, too_complex
 
 
 class FieldError(ValueError):
@@ -56,11 +57,11 @@ FIELDS = {
         FieldSpec("plan_q3", "第三季度", "percent"),
         FieldSpec("plan_q4", "第四季度", "percent"),
         FieldSpec("goal", "绩效目标", "text"),
-        FieldSpec("summary", "分项绩效目标", "markdown", max_length=50000),
+        FieldSpec("summary", "分项绩效目标", "markdown", max_length=MAX_CHARS),
     ),
     "plan": _specs(
-        FieldSpec("overall_goal", "部门总体绩效目标", "markdown", max_length=50000),
-        FieldSpec("safeguards", "保障措施", "markdown", max_length=50000),
+        FieldSpec("overall_goal", "部门总体绩效目标", "markdown", max_length=MAX_CHARS),
+        FieldSpec("safeguards", "保障措施", "markdown", max_length=MAX_CHARS),
     ),
 }
 
@@ -113,6 +114,8 @@ def parse(spec, raw):
         raise FieldError(f"请填写{spec.label}")
     if len(text) > spec.max_length:
         raise FieldError(f"{spec.label}不能超过{spec.max_length}个字，现有{len(text)}个字")
+    if spec.kind == "markdown" and too_complex(text):
+        raise FieldError(f"{spec.label}无法保存：{too_complex(text)}")
     return text
 
 

@@ -7,7 +7,7 @@ import pytest
 from app.editing import groups, version
 from app.models import Change, Indicator, Plan, Project
 
-LONG = "长" * 50001
+LONG = "长" * 20001
 
 
 def _record(app, entity):
@@ -78,9 +78,9 @@ INVALID = [
     ("project", "quarters", {"plan_q1": "25", "plan_q2": "120", "plan_q3": "75", "plan_q4": "100"}, "在0到100之间"),
     ("project", "quarters", {"plan_q1": "25", "plan_q2": "50", "plan_q3": "40", "plan_q4": "100"}, "第三季度（40.00）不能小于第二季度（50.00）"),
     ("project", "goal", {"goal": "目" * 5001}, "不能超过5000个字"),
-    ("project", "summary", {"summary": LONG}, "不能超过50000个字"),
-    ("plan", "overall_goal", {"overall_goal": LONG}, "不能超过50000个字"),
-    ("plan", "safeguards", {"safeguards": LONG}, "不能超过50000个字"),
+    ("project", "summary", {"summary": LONG}, "不能超过20000个字"),
+    ("plan", "overall_goal", {"overall_goal": LONG}, "不能超过20000个字"),
+    ("plan", "safeguards", {"safeguards": LONG}, "不能超过20000个字"),
 ]  # fmt: skip
 
 
