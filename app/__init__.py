@@ -45,7 +45,9 @@ def create_app(test_config=None):
         DATABASE_URL=DEFAULT_DATABASE_URL,
         # A tab left open all day must still be able to save.
         WTF_CSRF_TIME_LIMIT=24 * 3600,
-        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        # No upload is larger than a year's document; forms are far smaller.
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+        MAX_FORM_MEMORY_SIZE=1024 * 1024,
         JSON_AS_ASCII=False,
     )
     app.config.from_pyfile("config.py", silent=True)
@@ -72,12 +74,13 @@ def create_app(test_config=None):
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
 
-    from app import cells, cli, history, home, indicators, plans, projects
+    from app import cells, cli, history, home, indicators, plans, projects, security
 
     for module in (home, plans, projects, indicators, cells, history):
         app.register_blueprint(module.bp)
     cells.register(app)
     cli.register(app)
+    security.register(app)
     _register_errors(app)
     return app
 
@@ -101,6 +104,13 @@ def _register_errors(app):
         if request.headers.get("HX-Request"):
             return message, 400, hx.toast(message)
         return render_template("errors/400.html", message=message), 400
+
+    @app.errorhandler(413)
+    def too_large(error):
+        message = "提交的内容过大，未保存。"
+        if request.headers.get("HX-Request"):
+            return message, 413, hx.toast(message)
+        return render_template("errors/400.html", message=message), 413
 
     @app.errorhandler(500)
     def server_error(error):

@@ -95,11 +95,18 @@ def browser(chromium_path):
             page.set_default_timeout(10_000)
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.on("dialog", lambda dialog: errors.append("dialog: " + dialog.message))
+            page.on("console", lambda message: _csp_violation(message, errors))
             return page
 
         yield new_page
         chromium.close()
         assert errors == []
+
+
+def _csp_violation(message, errors):
+    """Chromium reports every Content-Security-Policy violation on the console."""
+    if "Content Security Policy" in message.text:
+        errors.append("CSP: " + message.text)
 
 
 @pytest.fixture

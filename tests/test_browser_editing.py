@@ -20,7 +20,7 @@ def _editing(page, selector):
     field = page.locator(selector)
     field.wait_for()
     page.wait_for_function(
-        "selector => document.activeElement === document.querySelector(selector)", arg=selector
+        "(selector) => document.activeElement === document.querySelector(selector)", arg=selector
     )
     return field
 
@@ -134,13 +134,13 @@ def test_add_move_delete_and_restore_from_history(page, site):
     page.locator(f"#row-{first.id} select[name=category_id]").select_option(label="质量指标")
     page.locator(f"#row-{first.id} form.move-to button").click()
     page.wait_for_function(
-        f"(document.querySelector('#row-{first.id}').previousElementSibling || {{}}).id"
+        f"() => (document.querySelector('#row-{first.id}').previousElementSibling || {{}}).id"
         f" === 'row-{indicators[1].id}'"
     )
     page.locator(f"#row-{first.id} summary").click()
     page.locator(f"#row-{first.id} button.move-up").click()
     page.wait_for_function(
-        f"(document.querySelector('#row-{first.id}').nextElementSibling || {{}}).id"
+        f"() => (document.querySelector('#row-{first.id}').nextElementSibling || {{}}).id"
         f" === 'row-{indicators[1].id}'"
     )
     output = table.locator("th.level1", has_text="产出指标")
@@ -180,13 +180,11 @@ def test_edit_the_narrative_with_preview_and_a_draft_that_survives_reload(app, p
     block = page.locator(f"#cell-plan-{plan_id}-safeguards")
     assert "有未保存的草稿" in block.locator("button.edit-button").inner_text()
     block.locator("button.edit-button").click()
-    textarea = block.locator("textarea")
-    textarea.wait_for()
-    assert textarea.input_value() == "1. 加强领导\n2. **强化监督**"
-    assert block.locator(".draft-note").is_visible()
+    block.locator(".draft-note").wait_for()  # shown once the draft is back in the textarea
+    assert block.locator("textarea").input_value() == "1. 加强领导\n2. **强化监督**"
     block.locator("button.primary", has_text="保存").click()
     block.locator("ol li strong", has_text="强化监督").wait_for()
-    page.wait_for_function("Object.keys(localStorage).length === 0")  # the draft is gone
+    page.wait_for_function("() => Object.keys(localStorage).length === 0")  # the draft is gone
     with app.app_context():
         assert Plan.get().safeguards == "1. 加强领导\n2. **强化监督**"
 
