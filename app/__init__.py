@@ -49,6 +49,8 @@ def create_app(test_config=None):
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
         MAX_FORM_MEMORY_SIZE=1024 * 1024,
         JSON_AS_ASCII=False,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_HTTPONLY=True,
     )
     app.config.from_pyfile("config.py", silent=True)
     for name in ("DATABASE_URL", "SECRET_KEY"):
@@ -74,9 +76,21 @@ def create_app(test_config=None):
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
 
-    from app import cells, cli, history, home, indicators, plans, projects, security
+    from app import (
+        accounts,
+        cells,
+        cli,
+        history,
+        home,
+        indicators,
+        plans,
+        projects,
+        security,
+        users,
+    )
 
-    for module in (home, plans, projects, indicators, cells, history):
+    accounts.register(app)
+    for module in (accounts, home, plans, projects, indicators, cells, history, users):
         app.register_blueprint(module.bp)
     cells.register(app)
     cli.register(app)

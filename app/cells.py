@@ -8,10 +8,13 @@ editor and the message beside the field, 409 with the editor showing the other p
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 
-from app.changes import NotFound, load, save_group
+from app.accounts import require
+from app.changes import NotFound, load, save_group, scope
 from app.editing import FIELDS, as_text, groups, version
+from app.models import Plan
+from app.permissions import can_edit
 from app.rendering import render_markdown
 
 bp = Blueprint("cells", __name__, url_prefix="/cells")
@@ -50,6 +53,7 @@ class CellView:
     record: object
     group: str
     fields: list
+    editable: bool = False
     editing: bool = False
     just_saved: bool = False
 
@@ -93,8 +97,11 @@ class CellView:
         return render_markdown(self.fields[0].text)
 
 
-def cell(entity, record, group, editing=False, outcome=None):
-    """The view of a cell group: as stored, or as a save `outcome` left it."""
+def cell(entity, record, group, editable=False, editing=False, outcome=None):
+    """The view of a cell group: as stored, or as a save `outcome` left it.
+
+    `editable` says whether the person looking may open its editor.
+    """
     views = []
     for name in groups(entity)[group]:
         spec = FIELDS[entity][name]
@@ -109,7 +116,7 @@ def cell(entity, record, group, editing=False, outcome=None):
             if name in outcome.conflicts:
                 view.conflict = as_text(outcome.conflicts[name])
         views.append(view)
-    return CellView(entity, record, group, views, editing=editing)
+    return CellView(entity, record, group, views, editable=editable or editing, editing=editing)
 
 
 def _load_or_404(entity, record_id, group):
@@ -121,6 +128,10 @@ def _load_or_404(entity, record_id, group):
         abort(404)
 
 
+def _may_edit(entity, record):
+    return can_edit(g.user, Plan.get_by_id(scope(entity, record)[0]))
+
+
 def _fragment(view, status=200):
     response = render_template("cells/_fragment.html", view=view)
     return response, status
@@ -128,25 +139,29 @@ def _fragment(view, status=200):
 
 @bp.get("/<entity>/<int:record_id>/<group>")
 def show(entity, record_id, group):
-    return _fragment(cell(entity, _load_or_404(entity, record_id, group), group))
+    record = _load_or_404(entity, record_id, group)
+    return _fragment(cell(entity, record, group, editable=_may_edit(entity, record)))
 
 
 @bp.get("/<entity>/<int:record_id>/<group>/edit")
 def edit(entity, record_id, group):
-    return _fragment(cell(entity, _load_or_404(entity, record_id, group), group, editing=True))
+    record = _load_or_404(entity, record_id, group)
+    require(_may_edit(entity, record))
+    return _fragment(cell(entity, record, group, editing=True))
 
 
 @bp.put("/<entity>/<int:record_id>/<group>")
 def save(entity, record_id, group):
     names = groups(entity).get(group) or abort(404)
+    require(_may_edit(entity, _load_or_404(entity, record_id, group)))
     typed = {name: request.form.get(name, "") for name in names}
     seen = {name: request.form.get(f"version-{name}", "") for name in names}
     try:
-        outcome = save_group(entity, record_id, group, typed, seen)
+        outcome = save_group(entity, record_id, group, typed, seen, g.user.username)
     except NotFound:
         abort(404)
     if outcome.status == 200:
-        view = cell(entity, outcome.record, group)
+        view = cell(entity, outcome.record, group, editable=True)
         view.just_saved = True
         return _fragment(view)
     view = cell(entity, outcome.record, group, editing=True, outcome=outcome)

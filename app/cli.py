@@ -1,17 +1,24 @@
-"""Command-line tasks under `flask --app wsgi …`: `init-db [--demo]` and `import FILE [--year]`.
+"""Command-line tasks under `flask --app wsgi …`: the database, imports and accounts.
 
-Messages are for the office's administrator, so they are in Chinese; a refused import exits
-with status 1 and says which line of the file is wrong.
+`init-db [--demo]`, `import FILE [--year]`, `create-user NAME --role ROLE [--department CODE]`,
+`set-password NAME`, `list-users`. Messages are for the office's administrator, so they are in
+Chinese; a refused command exits with status 1 and says why. Passwords are read from standard
+input, never from the command line, where other users of the server could see them.
 """
 
+import secrets
+import sys
 from pathlib import Path
 
 import click
+from peewee import JOIN
 
+from app import auth
 from app.db import migrate
 from app.document import MalformedDocument
 from app.importing import import_document
-from app.models import Category, Plan
+from app.models import Category, Department, Plan, User
+from app.permissions import ROLES
 from app.text_reader import read_text
 
 DEMO_FILE = Path(__file__).parent / "demo" / "tangshan_kexie_2021.txt"
@@ -27,6 +34,25 @@ def init_db(demo=False):
     if demo and not Plan.select().exists():
         return import_document(read_text(DEMO_FILE.read_text(encoding="utf-8")))
     return None
+
+
+def ensure_admin():
+    """Create the `admin` account when there is no user at all; returns its password, or None.
+
+    The password is random and only its hash is stored: the caller shows it once.
+    """
+    if User.select().exists():
+        return None
+    password = secrets.token_urlsafe(12)
+    auth.create_user("admin", "admin", password)
+    return password
+
+
+def _read_password(confirm):
+    """A password from standard input: asked for (hidden) on a terminal, else its first line."""
+    if sys.stdin.isatty():
+        return click.prompt("密码", hide_input=True, confirmation_prompt=confirm and "再输入一次")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 def read_file(path):
@@ -54,6 +80,10 @@ def register(app):
             click.echo("已载入示例数据：" + report.summary())
         elif demo:
             click.echo("数据库中已有数据，未载入示例数据。")
+        password = ensure_admin()
+        if password:
+            click.echo(f"已创建管理员账号 admin，初始密码：{password}")
+            click.echo("（密码只显示这一次，未以明文保存；登录后请在“用户管理”中修改。）")
 
     @app.cli.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
@@ -69,3 +99,45 @@ def register(app):
         click.echo(report.summary())
         for notice in report.notices:
             click.echo(f"  提示：{notice}")
+
+    @app.cli.command("create-user")
+    @click.argument("name")
+    @click.option("--role", required=True, type=click.Choice(ROLES), help="角色")
+    @click.option("--department", help="部门编码（填报人必填）")
+    def create_user_command(name, role, department):
+        """Create a user; the password is read from standard input."""
+        init_db()
+        try:
+            user = auth.create_user(name, role, _read_password(confirm=True), department)
+        except auth.AccountError as error:
+            click.echo(f"未创建用户：{error}", err=True)
+            raise SystemExit(1) from None
+        click.echo(f"已创建用户 {user.username}（{role}）。")
+
+    @app.cli.command("set-password")
+    @click.argument("name")
+    def set_password_command(name):
+        """Set a user's password (read from standard input); ends the user's sessions."""
+        user = User.get_or_none(User.username == name)
+        if user is None:
+            click.echo(f"没有用户 {name}", err=True)
+            raise SystemExit(1)
+        try:
+            auth.set_password(user, _read_password(confirm=True))
+        except auth.AccountError as error:
+            click.echo(f"未修改密码：{error}", err=True)
+            raise SystemExit(1) from None
+        click.echo(f"已为 {name} 设置新密码，其已登录的会话均已结束。")
+
+    @app.cli.command("list-users")
+    def list_users_command():
+        """List the users with their roles and departments."""
+        users = (
+            User.select(User, Department)
+            .join(Department, join_type=JOIN.LEFT_OUTER)
+            .order_by(User.username)
+        )
+        for user in users:
+            department = user.department.code if user.department else "-"
+            state = "" if user.active else "（已停用）"
+            click.echo(f"{user.username}\t{user.role}\t{department}{state}")

@@ -3,11 +3,13 @@
 A restore is itself a recorded change, and a deleted indicator or project comes back from here.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from app.accounts import require
 from app.changes import MODELS, CannotRestore, NotFound, history, load, restore, scope
 from app.editing import FIELDS, groups
 from app.models import Change, Indicator, Plan, Project
+from app.permissions import can_edit
 
 bp = Blueprint("history", __name__, url_prefix="/history")
 
@@ -56,6 +58,7 @@ def _page(plan, project, title, changes, cell=None):
         title=title,
         rows=_describe(changes),
         cell=cell,
+        editable=can_edit(g.user, plan),
     )
 
 
@@ -103,8 +106,9 @@ def for_cell(entity, record_id):
 @bp.post("/<int:change_id>/restore")
 def restore_change(change_id):
     change = Change.get_or_none(Change.id == change_id) or abort(404)
+    require(can_edit(g.user, change.plan))
     try:
-        restore(change)
+        restore(change, g.user.username)
         flash("已恢复。", "success")
     except CannotRestore as error:
         flash(str(error), "error")

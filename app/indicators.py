@@ -4,9 +4,10 @@ Each answers with the whole indicator table re-rendered, so the merged 一级/�
 right without reloading the page; a failed operation answers 422 with a toast message.
 """
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, g, render_template, request, url_for
 
 from app import hx
+from app.accounts import require
 from app.changes import CannotRestore, restore
 from app.indicator_rows import RowError, move_to
 from app.indicator_rows import add as add_row
@@ -14,6 +15,7 @@ from app.indicator_rows import delete as delete_row
 from app.indicator_rows import insert as insert_row
 from app.indicator_rows import move as move_row
 from app.models import Change, Indicator
+from app.permissions import can_edit
 from app.projects import live_project, table_rows
 
 bp = Blueprint("indicators", __name__)
@@ -25,7 +27,8 @@ def _live_indicator(indicator_id):
     )
     if indicator is None:
         abort(404)
-    live_project(indicator.project_id)  # a deleted project's rows are gone too
+    project = live_project(indicator.project_id)  # a deleted project's rows are gone too
+    require(can_edit(g.user, project.plan))
     return indicator
 
 
@@ -36,6 +39,7 @@ def _table(project, status=200, trigger=None, toast=None):
         project=project,
         rows=table_rows(project),
         categories=project.plan.categories(),
+        editable=True,
     )
     headers = hx.trigger(trigger, after_settle=True) if trigger else {}
     if toast:
@@ -57,8 +61,9 @@ def _int(name):
 @bp.post("/projects/<int:project_id>/indicators")
 def add(project_id):
     project = live_project(project_id)
+    require(can_edit(g.user, project.plan))
     try:
-        indicator = add_row(project, _int("category_id"))
+        indicator = add_row(project, _int("category_id"), g.user.username)
     except RowError as error:
         return _refused(str(error))
     return _table(project, trigger={"jixiao:edit": {"id": f"cell-{indicator.id}-name"}})
@@ -68,7 +73,7 @@ def add(project_id):
 def insert(indicator_id):
     indicator = _live_indicator(indicator_id)
     try:
-        new = insert_row(indicator, request.form.get("where", ""))
+        new = insert_row(indicator, request.form.get("where", ""), g.user.username)
     except RowError as error:
         return _refused(str(error))
     return _table(indicator.project, trigger={"jixiao:edit": {"id": f"cell-{new.id}-name"}})
@@ -79,9 +84,9 @@ def move(indicator_id):
     indicator = _live_indicator(indicator_id)
     try:
         if "category_id" in request.form:
-            move_to(indicator, _int("category_id"))
+            move_to(indicator, _int("category_id"), g.user.username)
         else:
-            move_row(indicator, request.form.get("direction", ""))
+            move_row(indicator, request.form.get("direction", ""), g.user.username)
     except RowError as error:
         return _refused(str(error))
     return _table(indicator.project, trigger={"jixiao:focus": {"id": f"row-{indicator.id}"}})
@@ -90,7 +95,7 @@ def move(indicator_id):
 @bp.post("/indicators/<int:indicator_id>/delete")
 def delete(indicator_id):
     indicator = _live_indicator(indicator_id)
-    change = delete_row(indicator)
+    change = delete_row(indicator, g.user.username)
     name = indicator.name or "（未命名）"
     toast = {
         "message": f"已删除指标“{name}”。",
@@ -105,6 +110,7 @@ def delete(indicator_id):
 def undelete(indicator_id):
     indicator = Indicator.get_or_none(Indicator.id == indicator_id) or abort(404)
     project = live_project(indicator.project_id)
+    require(can_edit(g.user, project.plan))
     change = (
         Change.select()
         .where(
@@ -118,7 +124,7 @@ def undelete(indicator_id):
     if change is None:
         abort(404)
     try:
-        restore(change)
+        restore(change, g.user.username)
     except CannotRestore as error:
         return _refused(str(error))
     return _table(project, trigger={"jixiao:focus": {"id": f"row-{indicator.id}"}})

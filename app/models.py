@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from peewee import (
+    BooleanField,
     CharField,
     DateTimeField,
     DecimalField,
@@ -50,6 +51,8 @@ class Plan(BaseModel):
     safeguards = TextField(default="")
     # 分项绩效目标 sections whose project was not found in the tables (Markdown).
     unmatched_summaries = TextField(default="")
+    status = CharField(default="draft")  # see app/workflow.py
+    status_reason = TextField(default="")
 
     class Meta:
         indexes = ((("department", "year"), True),)
@@ -222,4 +225,54 @@ class Change(BaseModel):
         indexes = ((("entity", "record_id", "field"), False),)
 
 
-MODELS = [Department, Plan, Category, CategoryLabel, Project, Indicator, Change]
+class User(BaseModel):
+    """A person who logs in. `role` is viewer, editor, reviewer or admin (app/permissions.py)."""
+
+    username = CharField(unique=True)
+    password_hash = CharField()
+    role = CharField()
+    department = ForeignKeyField(Department, null=True, on_delete="SET NULL")
+    active = BooleanField(default=True)
+    created_at = DateTimeField(default=datetime.datetime.now)
+
+
+class UserSession(BaseModel):
+    """A logged-in browser; the cookie holds a token whose hash is kept here."""
+
+    token_hash = CharField(unique=True)
+    user = ForeignKeyField(User, backref="sessions", on_delete="CASCADE")
+    address = CharField(default="")
+    created_at = DateTimeField(default=datetime.datetime.now)
+    last_seen = DateTimeField(default=datetime.datetime.now)
+
+
+class LoginThrottle(BaseModel):
+    """Failed logins counted per account (`user:NAME`) and per address (`addr:IP`)."""
+
+    key = CharField(unique=True)
+    failures = IntegerField(default=0)
+    first_failure = DateTimeField(null=True)
+    locked_until = DateTimeField(null=True)
+
+
+class LoginEvent(BaseModel):
+    at = DateTimeField(default=datetime.datetime.now, index=True)
+    username = CharField()
+    address = CharField(default="")
+    success = BooleanField()
+    reason = CharField(default="")
+
+
+MODELS = [
+    Department,
+    Plan,
+    Category,
+    CategoryLabel,
+    Project,
+    Indicator,
+    Change,
+    User,
+    UserSession,
+    LoginThrottle,
+    LoginEvent,
+]

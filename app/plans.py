@@ -1,11 +1,14 @@
 """Plans: the leaders' reading view of a department's year, adding a plan, adding a project."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
+from app.accounts import require
 from app.changes import record_change
 from app.db import database
 from app.forms import PlanForm
 from app.models import Department, Plan, Project
+from app.permissions import ADMIN, EDITOR, can_create_plan, can_edit, can_review, can_submit
+from app.workflow import STATUSES, WorkflowError, change_status
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
@@ -22,14 +25,25 @@ def show(department_code, year):
         name: sum((getattr(p, name) or 0) for p in projects)
         for name in ("budget", "fiscal_funds", "other_funds")
     }
-    return render_template("plans/show.html", plan=plan, projects=projects, total=total)
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        projects=projects,
+        total=total,
+        editable=can_edit(g.user, plan),
+        statuses=STATUSES,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
+    require(g.user.role in (ADMIN, EDITOR))
     form = PlanForm()
+    if request.method == "GET" and g.user.role == EDITOR:
+        form.code.data = g.user.department.code
     if form.validate_on_submit():
         department = Department.get_or_none(Department.code == form.code.data)
+        require(can_create_plan(g.user, department.id if department else None))
         if department is None and not (form.name.data or "").strip():
             form.name.errors.append("这是新部门，请填写部门名称")
         elif department is not None and Plan.find(department.code, form.year.data):
@@ -50,9 +64,24 @@ def new():
 @bp.post("/<department_code>/<int:year>/projects")
 def add_project(department_code, year):
     plan = Plan.find(department_code, year) or abort(404)
+    require(can_edit(g.user, plan))
     with database.atomic():
         position = plan.ordered_projects().count()
         project = Project.create(plan=plan, name="新项目", position=position)
-        record_change("project", project, "create", new=project.name)
+        record_change("project", project, "create", new=project.name, user=g.user.username)
     flash("已新增项目，请填写项目编码、名称和各项内容。", "success")
     return redirect(url_for("projects.show", project_id=project.id), code=303)
+
+
+@bp.post("/<department_code>/<int:year>/<any(submit, return, approve):action>")
+def review(department_code, year, action):
+    """Submit a plan for review (its editors), or return or approve it (reviewers)."""
+    plan = Plan.find(department_code, year) or abort(404)
+    require(can_submit(g.user, plan) if action == "submit" else can_review(g.user))
+    try:
+        change_status(plan, action, g.user.username, request.form.get("reason", ""))
+    except WorkflowError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"状态已改为“{STATUSES[plan.status]}”。", "success")
+    return redirect(_plan_url(plan), code=303)

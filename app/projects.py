@@ -1,10 +1,12 @@
 """The project page: the 预算项目绩效表 of one budget project, as the official form lays it out."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 
+from app.accounts import require
 from app.changes import soft_delete
 from app.indicator_table import indicator_rows
 from app.models import Department, Plan, Project
+from app.permissions import can_edit
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -37,13 +39,15 @@ def show(project_id):
         rows=table_rows(project),
         categories=plan.categories(),
         siblings=list(plan.ordered_projects()),
+        editable=can_edit(g.user, plan),
     )
 
 
 @bp.post("/<int:project_id>/delete")
 def delete(project_id):
     project = live_project(project_id)
-    soft_delete("project", project)
+    require(can_edit(g.user, project.plan))
+    soft_delete("project", project, g.user.username)
     flash(f"已删除项目“{project.name}”。可在本年度的修改记录中恢复。", "success")
     plan = project.plan
     return redirect(

@@ -6,10 +6,13 @@ import threading
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from waitress.server import create_server
 
-from app import create_app
+from app import auth, create_app
+from app.accounts import COOKIE
 from app.cli import DEMO_FILE, init_db
+from app.models import Department
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
@@ -21,6 +24,33 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+PASSWORD = "correct-horse-battery"
+# One user per role: `root` exists from the start; the others once the seed's department does.
+USERS = {
+    "editor": ("editor", "405002"),
+    "other_editor": ("editor", "406001"),
+    "viewer": ("viewer", None),
+    "reviewer": ("reviewer", None),
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheap_password_hashing():
+    """argon2id at its minimum cost: the real parameters cost 84 ms a hash, for every fixture."""
+    auth.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+
+
+def login_token(app, username):
+    """A session token for a user, as logging in gives one."""
+    with app.app_context():
+        return auth.login(username, PASSWORD, "127.0.0.1")
+
+
+def logged_in(app, client, username):
+    client.set_cookie(COOKIE, login_token(app, username))
+    return client
 
 
 def fixture_text(name):
@@ -43,19 +73,25 @@ def app(tmp_path):
     )
     with app.app_context():
         init_db()
+        auth.create_user("root", "admin", PASSWORD)
     return app
 
 
 @pytest.fixture
 def seeded(app):
-    """The app with the seed imported as the demo data; returns the import report."""
+    """The app with the seed imported as the demo data and a user of every role."""
     with app.app_context():
-        return init_db(demo=True)
+        report = init_db(demo=True)
+        Department.create(code="406001", name="某市档案馆")
+        for name, (role, department) in USERS.items():
+            auth.create_user(name, role, PASSWORD, department)
+        return report
 
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A test client logged in as the administrator `root`."""
+    return logged_in(app, app.test_client(), "root")
 
 
 @pytest.fixture(scope="session")
@@ -81,16 +117,20 @@ def live_server(app):
 
 
 @pytest.fixture
-def browser(chromium_path):
-    """Debian's Chromium driven by Playwright; each `new_page()` is a separate person."""
+def browser(app, live_server, chromium_path):
+    """Debian's Chromium driven by Playwright; each `new_page(user)` is a separate person,
+    logged in as `user` (None: not logged in)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         errors = []
 
-        def new_page():
+        def new_page(user="root"):
             context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+            if user:
+                token = login_token(app, user)
+                context.add_cookies([{"name": COOKIE, "value": token, "url": live_server}])
             page = context.new_page()
             page.set_default_timeout(10_000)
             page.on("pageerror", lambda error: errors.append(str(error)))

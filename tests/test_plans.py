@@ -8,26 +8,26 @@ from app.models import Change, Department, Plan, Project
 def test_new_plan_for_a_new_department(app, user):
     assert "新建年度绩效目标" in user.get("/plans/new").get_data(as_text=True)
     form = {
-        "code": "406001",
-        "name": "某市档案馆",
+        "code": "406009",
+        "name": "某市方志办",
         "year": "2024",
         "layout": "2021",
         "csrf_token": user.token,
     }
     response = user.post("/plans/new", form, htmx=False)
-    assert response.status_code == 303 and response.headers["Location"] == "/plans/406001/2024"
+    assert response.status_code == 303 and response.headers["Location"] == "/plans/406009/2024"
     with app.app_context():
-        plan = Plan.find("406001", 2024)
-        assert (plan.department.name, plan.layout) == ("某市档案馆", "2021")
-    page = user.get("/plans/406001/2024").get_data(as_text=True)
-    assert "已新建某市档案馆2024年的绩效目标" in page and "本年度还没有预算项目" in page
+        plan = Plan.find("406009", 2024)
+        assert (plan.department.name, plan.layout) == ("某市方志办", "2021")
+    page = user.get("/plans/406009/2024").get_data(as_text=True)
+    assert "已新建某市方志办2024年的绩效目标" in page and "本年度还没有预算项目" in page
 
 
 def test_new_plan_for_an_existing_department_needs_no_name(app, user):
     form = {"code": "405002", "year": "2022", "layout": "classic", "csrf_token": user.token}
     assert user.post("/plans/new", form, htmx=False).status_code == 303
     with app.app_context():
-        assert Department.select().count() == 1 and Plan.select().count() == 2
+        assert Department.select().count() == 2 and Plan.select().count() == 2  # 405002, 406001
 
 
 @pytest.mark.parametrize(
