@@ -69,13 +69,6 @@ def create_app(test_config=None):
         # Kept open, one per worker thread (see app/db.py).
         database.connect(reuse_if_open=True)
 
-    csrf.init_app(app)
-    htmx.init_app(app)
-    app.jinja_env.filters["figure"] = figure
-    app.jinja_env.filters["chinese_ordinal"] = chinese_ordinal
-    app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
-
     from app import (
         accounts,
         cells,
@@ -89,7 +82,15 @@ def create_app(test_config=None):
         users,
     )
 
+    # Before CSRF: somebody not logged in is sent to the login page, whatever they sent.
     accounts.register(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    app.jinja_env.filters["figure"] = figure
+    app.jinja_env.filters["chinese_ordinal"] = chinese_ordinal
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
+
     for module in (accounts, home, plans, projects, indicators, cells, history, users):
         app.register_blueprint(module.bp)
     cells.register(app)

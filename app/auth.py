@@ -126,26 +126,32 @@ def login(username, password, address):
     """A new session token for a right password, or AccountError saying why not.
 
     The same message answers a wrong name and a wrong password, so names cannot be probed.
+    Failures are committed before the error is raised: a rolled-back count throttles nothing.
     """
     now = _now()
     account_key, address_key = f"user:{username[:50]}", f"addr:{address}"
+    refusal = None
     with database.atomic():
         if _locked(account_key, now) or _locked(address_key, now):
             _record(username, address, False, "throttled")
             minutes = int(LOCK.total_seconds() // 60)
-            raise AccountError(f"登录失败次数过多，请{minutes}分钟后再试")
-        user = User.get_or_none(User.username == username)
-        if user is None or not _verify(user, password) or not user.active:
-            _fail(account_key, ACCOUNT_FAILURES, now)
-            _fail(address_key, ADDRESS_FAILURES, now)
-            reason = "disabled" if user is not None and user.active is False else "bad credentials"
-            _record(username, address, False, reason)
-            raise AccountError("用户名或密码不正确，或账号已停用")
-        LoginThrottle.delete().where(LoginThrottle.key == account_key).execute()
-        token = secrets.token_urlsafe(32)
-        UserSession.create(token_hash=_token_hash(token), user=user, address=address)
-        _record(username, address, True)
-        return token
+            refusal = f"登录失败次数过多，请{minutes}分钟后再试"
+        else:
+            user = User.get_or_none(User.username == username)
+            if user is None or not _verify(user, password) or not user.active:
+                _fail(account_key, ACCOUNT_FAILURES, now)
+                _fail(address_key, ADDRESS_FAILURES, now)
+                disabled = user is not None and not user.active
+                _record(username, address, False, "disabled" if disabled else "bad credentials")
+                refusal = "用户名或密码不正确，或账号已停用"
+            else:
+                LoginThrottle.delete().where(LoginThrottle.key == account_key).execute()
+                token = secrets.token_urlsafe(32)
+                UserSession.create(token_hash=_token_hash(token), user=user, address=address)
+                _record(username, address, True)
+    if refusal:
+        raise AccountError(refusal)
+    return token
 
 
 def _verify(user, password):
