@@ -1,8 +1,8 @@
 """Cell-save round trips against the real server: 8 editors at once on loopback.
 
 Starts waitress (as `make run` does) on a fresh SQLite database with the demo data, then 8
-threads, each a separate person with its own session and CSRF token, save one indicator's
-指标值 over and over on a kept-alive connection. Prints saves per second and p50/p99 latency.
+threads, each a separate person who logs in with its own session and CSRF token, save one
+indicator's 指标值 over and over on a kept-alive connection. Prints saves per second and p50/p99 latency.
 Bounded: SAVES per editor, and never longer than LIMIT seconds.
 
     .venv/bin/python bench/cell_saves.py [--editors 8] [--saves 300]
@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT = 120  # seconds, whatever happens
+USER, PASSWORD = "bench", "bench-password-0"
 
 
 def free_port():
@@ -43,20 +44,28 @@ class Editor:
 
     def __init__(self, port):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        self.cookie = ""
+        self.cookies = {}
+        form = self.request("GET", "/login")[1]
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+        body = urllib.parse.urlencode({"username": USER, "password": PASSWORD, "csrf_token": token})
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        status, answer = self.request("POST", "/login", body, headers)
+        errors = re.findall(r'class="field-error"[^>]*>([^<]+)', answer)
+        assert status == 303, f"login refused ({status}): {errors}"
         page = self.request("GET", "/")[1]
         self.token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
 
     def request(self, method, path, body=None, headers=None):
         headers = dict(headers or {})
-        if self.cookie:
-            headers["Cookie"] = self.cookie
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
         text = response.read().decode("utf-8")
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
         return response.status, text
 
     def save(self, indicator_id, old, new):
@@ -78,13 +87,10 @@ def main():
     workdir = tempfile.mkdtemp(prefix="jixiao-bench-")
     env = dict(os.environ, DATABASE_URL=f"sqlite:///{workdir}/bench.sqlite3", SECRET_KEY="bench")
     bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [bin_dir / "flask", "--app", "wsgi", "init-db", "--demo"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    flask = [bin_dir / "flask", "--app", "wsgi"]
+    quiet = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "text": True}
+    subprocess.run([*flask, "init-db", "--demo"], **quiet)
+    subprocess.run([*flask, "create-user", USER, "--role", "admin"], input=PASSWORD + "\n", **quiet)
     port = free_port()
     server = subprocess.Popen(
         [bin_dir / "waitress-serve", f"--listen=127.0.0.1:{port}", "wsgi:app"],
