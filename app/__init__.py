@@ -1,4 +1,4 @@
-"""The application factory: configuration, database, CSRF, blueprints, error pages and CLI.
+"""The application factory: configuration, database, accounts, CSRF, blueprints, errors, CLI.
 
 Configuration is read in this order, each overriding the one before: the defaults below,
 `instance/config.py`, then the environment (`DATABASE_URL`, `SECRET_KEY`), then `test_config`.
@@ -9,11 +9,11 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, render_template, request
+from flask import Flask
 from flask_htmx import HTMX
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFProtect
 
-from app import hx
+from app import errors
 from app.db import connect_database, database
 from app.formatting import chinese_ordinal, figure
 from app.rendering import render_markdown
@@ -96,7 +96,7 @@ def create_app(test_config=None):
     cells.register(app)
     cli.register(app)
     security.register(app)
-    _register_errors(app)
+    errors.register(app)
     return app
 
 
@@ -106,27 +106,3 @@ def _instance_secret(path):
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
-
-
-def _register_errors(app):
-    @app.errorhandler(404)
-    def not_found(error):
-        return render_template("errors/404.html"), 404
-
-    @app.errorhandler(CSRFError)
-    def csrf_refused(error):
-        message = "页面已过期或请求不完整（缺少安全令牌），未保存。请刷新页面后重试。"
-        if request.headers.get("HX-Request"):
-            return message, 400, hx.toast(message)
-        return render_template("errors/400.html", message=message), 400
-
-    @app.errorhandler(413)
-    def too_large(error):
-        message = "提交的内容过大，未保存。"
-        if request.headers.get("HX-Request"):
-            return message, 413, hx.toast(message)
-        return render_template("errors/400.html", message=message), 413
-
-    @app.errorhandler(500)
-    def server_error(error):
-        return render_template("errors/500.html"), 500

@@ -20,7 +20,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from app import auth, hx, permissions
+from app import auth, permissions
 
 bp = Blueprint("accounts", __name__)
 
@@ -99,10 +99,3 @@ def register(app):
     @app.context_processor
     def _user():
         return {"current_user": g.get("user"), "rules": permissions}
-
-    @app.errorhandler(403)
-    def forbidden(error):
-        message = "您没有权限执行这个操作。"
-        if request.headers.get("HX-Request"):
-            return message, 403, hx.toast(message)
-        return render_template("errors/400.html", message=message, title="没有权限"), 403
