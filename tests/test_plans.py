@@ -19,6 +19,8 @@ def test_new_plan_for_a_new_department(app, user):
     with app.app_context():
         plan = Plan.find("406009", 2024)
         assert (plan.department.name, plan.layout) == ("某市方志办", "2021")
+        created = Change.get(Change.plan == plan)
+        assert (created.action, created.user) == ("create", "root")
     page = user.get("/plans/406009/2024").get_data(as_text=True)
     assert "已新建某市方志办2024年的绩效目标" in page and "本年度还没有预算项目" in page
 
