@@ -55,6 +55,7 @@ def new():
                 plan = Plan.create(
                     department=department, year=form.year.data, layout=form.layout.data
                 )
+                record_change("plan", plan, "create", new=f"{plan.year}年", user=g.user.username)
             flash(f"已新建{department.name}{plan.year}年的绩效目标。", "success")
             return redirect(_plan_url(plan), code=303)
     status = 422 if form.is_submitted() else 200
