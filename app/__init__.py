@@ -73,6 +73,7 @@ def create_app(test_config=None):
         accounts,
         cells,
         cli,
+        comments,
         history,
         home,
         indicators,
@@ -91,7 +92,7 @@ def create_app(test_config=None):
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
 
-    for module in (accounts, home, plans, projects, indicators, cells, history, users):
+    for module in (accounts, home, plans, projects, indicators, cells, history, users, comments):
         app.register_blueprint(module.bp)
     cells.register(app)
     cli.register(app)

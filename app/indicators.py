@@ -14,7 +14,7 @@ from app.indicator_rows import add as add_row
 from app.indicator_rows import delete as delete_row
 from app.indicator_rows import insert as insert_row
 from app.indicator_rows import move as move_row
-from app.models import Change, Indicator
+from app.models import Change, Comment, Indicator
 from app.permissions import can_edit
 from app.projects import live_project, table_rows
 
@@ -40,6 +40,7 @@ def _table(project, status=200, trigger=None, toast=None):
         rows=table_rows(project),
         categories=project.plan.categories(),
         editable=True,
+        open_counts=Comment.open_counts(project),
     )
     headers = hx.trigger(trigger, after_settle=True) if trigger else {}
     if toast:

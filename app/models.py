@@ -18,6 +18,7 @@ from peewee import (
     IntegerField,
     Model,
     TextField,
+    fn,
 )
 
 from app import framework
@@ -263,6 +264,47 @@ class LoginEvent(BaseModel):
     reason = CharField(default="")
 
 
+class Comment(BaseModel):
+    """A reviewer's comment on a project, or on one of its indicator rows (`indicator_id`)."""
+
+    project = ForeignKeyField(Project, backref="comments", on_delete="CASCADE")
+    indicator_id = IntegerField(null=True)
+    user = CharField()
+    text = TextField()
+    at = DateTimeField(default=datetime.datetime.now)
+    resolved_by = CharField(default="")
+    resolved_at = DateTimeField(null=True)
+
+    @classmethod
+    def for_project(cls, project):
+        """The project's comments, open ones first, each with its row's name (None: the project)."""
+        comments = list(
+            cls.select()
+            .where(cls.project == project)
+            .order_by(cls.resolved_at.is_null(False), cls.at.desc(), cls.id.desc())
+        )
+        rows = {c.indicator_id for c in comments if c.indicator_id}
+        names = {
+            i.id: i.name or "（未命名）" for i in Indicator.select().where(Indicator.id.in_(rows))
+        }
+        return [(comment, names.get(comment.indicator_id)) for comment in comments]
+
+    @classmethod
+    def open_counts(cls, project):
+        """{indicator id: number of open comments on that row}."""
+        rows = (
+            cls.select(cls.indicator_id, fn.COUNT(cls.id))
+            .where(
+                (cls.project == project)
+                & cls.resolved_at.is_null()
+                & cls.indicator_id.is_null(False)
+            )
+            .group_by(cls.indicator_id)
+            .tuples()
+        )
+        return dict(rows)
+
+
 MODELS = [
     Department,
     Plan,
@@ -275,4 +317,5 @@ MODELS = [
     UserSession,
     LoginThrottle,
     LoginEvent,
+    Comment,
 ]

@@ -1,7 +1,8 @@
 """Who may do what (DESIGN.md §8). Pure: every view asks here, on the server, for every object.
 
-viewer reads; editor reads and edits the plans of its own department; reviewer reads and
-reviews (returns or approves submitted plans); admin does everything, users included.
+viewer reads; editor reads and edits the plans of its own department and resolves comments on
+them; reviewer reads, comments on projects and rows, and returns or approves submitted plans;
+admin does everything, users included.
 """
 
 VIEWER, EDITOR, REVIEWER, ADMIN = "viewer", "editor", "reviewer", "admin"
@@ -46,6 +47,16 @@ def can_submit(user, plan):
 
 def can_review(user):
     return can_read(user) and user.role in (REVIEWER, ADMIN)
+
+
+def can_comment(user):
+    """Reviewers (and admins) comment on projects and rows."""
+    return can_review(user)
+
+
+def can_resolve(user, plan):
+    """A comment is marked resolved by those who answer for the plan."""
+    return can_submit(user, plan)
 
 
 def can_manage_users(user):

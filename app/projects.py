@@ -5,8 +5,8 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from app.accounts import require
 from app.changes import soft_delete
 from app.indicator_table import indicator_rows
-from app.models import Department, Plan, Project
-from app.permissions import can_edit
+from app.models import Comment, Department, Plan, Project
+from app.permissions import can_comment, can_edit, can_resolve
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -40,6 +40,10 @@ def show(project_id):
         categories=plan.categories(),
         siblings=list(plan.ordered_projects()),
         editable=can_edit(g.user, plan),
+        comments=Comment.for_project(project),
+        open_counts=Comment.open_counts(project),
+        may_comment=can_comment(g.user),
+        may_resolve=can_resolve(g.user, plan),
     )
 
 

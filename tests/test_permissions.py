@@ -55,6 +55,14 @@ def _review(client, plan):
     return client.post(url, data={"csrf_token": token})
 
 
+def _comment(client, plan):
+    token = Browserless(client).token if client.get_cookie("jixiao_session") else "none"
+    project = Project.get(Project.plan == plan)
+    return client.post(
+        f"/projects/{project.id}/comments", data={"text": "意见", "csrf_token": token}
+    )
+
+
 def _manage_users(client):
     token = Browserless(client).token if client.get_cookie("jixiao_session") else "none"
     data = {
@@ -71,6 +79,7 @@ ACTIONS = {
     "edit own department": lambda client, world: _edit(client, world["own"]),
     "edit another department": lambda client, world: _edit(client, world["other"]),
     "review": lambda client, world: _review(client, world["submitted"]),
+    "comment": lambda client, world: _comment(client, world["other"]),
     "manage users": lambda client, world: _manage_users(client),
 }
 
@@ -80,14 +89,22 @@ ALLOWED = {
     "viewer": {"read"},
     "editor": {"read", "edit own department"},
     "other_editor": {"read", "edit another department"},
-    "reviewer": {"read", "review"},
-    "root": {"read", "edit own department", "edit another department", "review", "manage users"},
+    "reviewer": {"read", "review", "comment"},
+    "root": {
+        "read",
+        "edit own department",
+        "edit another department",
+        "review",
+        "comment",
+        "manage users",
+    },
 }
 ALLOWED_STATUS = {
     "read": 200,
     "edit own department": 200,
     "edit another department": 200,
     "review": 303,
+    "comment": 303,
     "manage users": 303,
 }
 

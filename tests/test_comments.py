@@ -1,0 +1,79 @@
+"""Reviewers' comments on a project or a row; editors of the department mark them resolved."""
+
+import re
+
+import pytest
+
+from app.models import Comment, Plan
+from tests.conftest import logged_in
+
+
+@pytest.fixture
+def project(app, seeded):
+    with app.app_context():
+        project = Plan.get().ordered_projects()[0]
+        return project, project.ordered_indicators()[3]  # 预算资金完成率, filed under 成本
+
+
+def _post(app, who, url, **data):
+    client = logged_in(app, app.test_client(), who)
+    csrf = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    return client, client.post(url, data={"csrf_token": csrf, **data})
+
+
+def test_a_reviewer_comments_on_a_row_and_everyone_sees_it(app, project):
+    project, row = project
+    _, response = _post(
+        app,
+        "reviewer",
+        f"/projects/{project.id}/comments",
+        text="执行率不宜作为成本指标",
+        indicator_id=row.id,
+    )
+    assert response.status_code == 303 and "#comment-" in response.headers["Location"]
+    page = (
+        logged_in(app, app.test_client(), "viewer")
+        .get(f"/projects/{project.id}")
+        .get_data(as_text=True)
+    )
+    assert "执行率不宜作为成本指标" in page and "指标“预算资金完成率”" in page
+    assert 'class="comment-mark"' in page and "1条未处理的审核意见" in page
+    assert "添加意见" not in page and "标为已处理" not in page  # a viewer only reads
+
+
+@pytest.mark.parametrize("who", ["editor", "viewer", "other_editor"])
+def test_only_reviewers_and_admins_comment(app, project, who):
+    project, _ = project
+    _, response = _post(app, who, f"/projects/{project.id}/comments", text="意见")
+    assert response.status_code == 403
+    with app.app_context():
+        assert Comment.select().count() == 0
+
+
+def test_the_departments_editor_resolves_a_comment(app, project):
+    project, row = project
+    _post(app, "reviewer", f"/projects/{project.id}/comments", text="补充依据", indicator_id=row.id)
+    with app.app_context():
+        comment = Comment.get()
+    for who in ("other_editor", "reviewer", "viewer"):
+        assert _post(app, who, f"/comments/{comment.id}/resolve")[1].status_code == 403
+    client, response = _post(app, "editor", f"/comments/{comment.id}/resolve")
+    assert response.status_code == 303
+    with app.app_context():
+        assert Comment.get_by_id(comment.id).resolved_by == "editor"
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "已由 editor 处理" in page and 'class="comment-mark"' not in page
+
+
+def test_a_comment_must_say_something_about_this_project(app, project):
+    project, _ = project
+    client, empty = _post(app, "reviewer", f"/projects/{project.id}/comments", text="  ")
+    assert "意见不能为空" in client.get(empty.headers["Location"]).get_data(as_text=True)
+    with app.app_context():
+        elsewhere = Plan.get().ordered_projects()[1].ordered_indicators()[0]
+    _, foreign = _post(
+        app, "reviewer", f"/projects/{project.id}/comments", text="x", indicator_id=elsewhere.id
+    )
+    assert foreign.status_code == 400
+    with app.app_context():
+        assert Comment.select().count() == 0
