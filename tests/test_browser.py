@@ -38,3 +38,23 @@ def test_print_hides_navigation_and_makes_a4_pages(app, seeded, live_server, pag
     pdf = page.pdf(format="A4", print_background=False)
     assert pdf.startswith(b"%PDF")
     assert pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type/Page") >= 1
+
+
+def test_logging_in_and_out_in_the_browser(seeded, live_server, browser):
+    from tests.conftest import PASSWORD
+
+    page = browser(None)  # nobody logged in
+    page.goto(f"{live_server}/plans/405002/2021")
+    assert "/login?next=/plans/405002/2021" in page.url
+    page.fill("#username", "editor")
+    page.fill("#password", "wrong-password")
+    page.click("button.primary")
+    assert "用户名或密码不正确" in page.locator(".field-error").inner_text()
+    page.fill("#password", PASSWORD)
+    page.click("button.primary")
+    page.wait_for_url(f"{live_server}/plans/405002/2021")
+    assert "editor（填报人" in page.locator(".account").inner_text()
+    page.click(".account button")
+    page.wait_for_url(f"{live_server}/login")
+    page.goto(f"{live_server}/")
+    assert "/login" in page.url
