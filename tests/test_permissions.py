@@ -38,9 +38,14 @@ def _as(app, role):
     return client
 
 
+def _token(client):
+    """The page's CSRF token for a logged-in client; anonymous ones have none to send."""
+    return Browserless(client).token if client.get_cookie("jixiao_session") else "none"
+
+
 def _edit(client, plan):
     """Change the plan's 部门总体绩效目标 through the cell editor, as htmx does."""
-    token = Browserless(client).token if client.get_cookie("jixiao_session") else "none"
+    token = _token(client)
     form = {"overall_goal": "改过的目标", "version-overall_goal": version(plan.overall_goal)}
     return client.put(
         f"/cells/plan/{plan.id}/overall_goal",
@@ -50,13 +55,13 @@ def _edit(client, plan):
 
 
 def _review(client, plan):
-    token = Browserless(client).token if client.get_cookie("jixiao_session") else "none"
+    token = _token(client)
     url = f"/plans/{plan.department.code}/{plan.year}/approve"
     return client.post(url, data={"csrf_token": token})
 
 
 def _comment(client, plan):
-    token = Browserless(client).token if client.get_cookie("jixiao_session") else "none"
+    token = _token(client)
     project = Project.get(Project.plan == plan)
     return client.post(
         f"/projects/{project.id}/comments", data={"text": "意见", "csrf_token": token}
@@ -64,7 +69,7 @@ def _comment(client, plan):
 
 
 def _manage_users(client):
-    token = Browserless(client).token if client.get_cookie("jixiao_session") else "none"
+    token = _token(client)
     data = {
         "username": "newcomer",
         "role": "viewer",
