@@ -13,6 +13,7 @@ import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import JOIN
 
 from app.db import database
 from app.models import Department, LoginEvent, LoginThrottle, User, UserSession
@@ -170,8 +171,9 @@ def session_user(token):
     if not token:
         return None
     row = (
-        UserSession.select(UserSession, User)
+        UserSession.select(UserSession, User, Department)
         .join(User)
+        .join(Department, JOIN.LEFT_OUTER)
         .where(UserSession.token_hash == _token_hash(token))
         .first()
     )

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from flask import Blueprint, abort, g, render_template, request, url_for
 
 from app.accounts import require
-from app.changes import NotFound, load, save_group, scope
+from app.changes import NotFound, load, plan_of, save_group
 from app.editing import FIELDS, as_text, groups, version
-from app.models import Plan
 from app.permissions import can_edit
 from app.rendering import render_markdown
 
@@ -129,7 +128,7 @@ def _load_or_404(entity, record_id, group):
 
 
 def _may_edit(entity, record):
-    return can_edit(g.user, Plan.get_by_id(scope(entity, record)[0]))
+    return can_edit(g.user, plan_of(entity, record))
 
 
 def _fragment(view, status=200):

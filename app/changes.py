@@ -43,13 +43,21 @@ def scope(entity, record):
         return record.id, None
     if entity == "project":
         return record.plan_id, record.id
-    project = Project.get_by_id(record.project_id)
-    return project.plan_id, project.id
+    plan_id = Project.select(Project.plan).where(Project.id == record.project_id).scalar()
+    return plan_id, record.project_id
 
 
-def record_change(entity, record, action, field="", old=None, new=None, user=""):
-    """File one change in the history."""
-    plan_id, project_id = scope(entity, record)
+def plan_of(entity, record):
+    """The plan a record belongs to, in one query."""
+    if entity == "plan":
+        return record
+    project_id = record.id if entity == "project" else record.project_id
+    return Plan.select().join(Project).where(Project.id == project_id).get()
+
+
+def record_change(entity, record, action, field="", old=None, new=None, user="", where=None):
+    """File one change in the history; `where` is the record's `scope`, when already known."""
+    plan_id, project_id = where or scope(entity, record)
     return Change.create(
         plan=plan_id,
         project=project_id,
@@ -111,13 +119,13 @@ def save_group(entity, record_id, group, typed, seen, user=""):
             outcome.status = 422
             return outcome
 
-        written = []
+        written, where = [], scope(entity, record)
         for name in changed:
             old = getattr(record, name)
             if version(old) == version(parsed[name]):
                 continue
             setattr(record, name, parsed[name])
-            record_change(entity, record, "edit", name, old, parsed[name], user)
+            record_change(entity, record, "edit", name, old, parsed[name], user, where)
             written.append(getattr(type(record), name))
         if written:
             record.save(only=written)
@@ -126,8 +134,9 @@ def save_group(entity, record_id, group, typed, seen, user=""):
         return outcome
 
 
-def history(plan, project=None, entity=None, record_id=None, field=None):
-    """Changes of a plan (all its projects) or of one project, newest first; narrowed to a cell."""
+def history(plan, project=None, entity=None, record_id=None, fields=None):
+    """Changes of a plan (all its projects) or of one project, newest first; narrowed to a record
+    and to some of its fields."""
     query = Change.select().where(Change.plan == plan)
     if project is not None:
         query = query.where(Change.project == project)
@@ -135,8 +144,8 @@ def history(plan, project=None, entity=None, record_id=None, field=None):
         query = query.where(Change.entity == entity)
     if record_id:
         query = query.where(Change.record_id == record_id)
-    if field:
-        query = query.where(Change.field == field)
+    if fields:
+        query = query.where(Change.field.in_(fields))
     return query.order_by(Change.at.desc(), Change.id.desc())
 
 

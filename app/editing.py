@@ -114,8 +114,9 @@ def parse(spec, raw):
         raise FieldError(f"请填写{spec.label}")
     if len(text) > spec.max_length:
         raise FieldError(f"{spec.label}不能超过{spec.max_length}个字，现有{len(text)}个字")
-    if spec.kind == "markdown" and too_complex(text):
-        raise FieldError(f"{spec.label}无法保存：{too_complex(text)}")
+    problem = too_complex(text) if spec.kind == "markdown" else None
+    if problem:
+        raise FieldError(f"{spec.label}无法保存：{problem}")
     return text
 
 

@@ -6,7 +6,7 @@ A restore is itself a recorded change, and a deleted indicator or project comes 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
 from app.accounts import require
-from app.changes import MODELS, CannotRestore, NotFound, history, load, restore, scope
+from app.changes import MODELS, CannotRestore, history, restore, scope
 from app.editing import FIELDS, groups
 from app.models import Change, Indicator, Plan, Project
 from app.permissions import can_edit
@@ -77,17 +77,12 @@ def for_project(project_id):
 @bp.get("/cells/<entity>/<int:record_id>")
 def for_cell(entity, record_id):
     """One record's history, or one cell's when `field` is given (a group name covers its fields)."""
-    try:
-        record = load(entity, record_id)
-    except NotFound:
-        model = MODELS.get(entity) or abort(404)
-        record = model.get_or_none(model.id == record_id) or abort(404)
+    model = MODELS.get(entity) or abort(404)
+    record = model.get_or_none(model.id == record_id) or abort(404)  # deleted ones too
     plan_id, project_id = scope(entity, record)
     field = request.args.get("field") or None
-    changes = history(plan_id, project_id, entity, record_id)
-    if field:
-        names = groups(entity).get(field, (field,))
-        changes = changes.where(Change.field.in_(names))
+    fields = groups(entity).get(field, (field,)) if field else None
+    changes = history(plan_id, project_id, entity, record_id, fields)
     project = Project.get_by_id(project_id) if project_id else None
     label = (
         ENTITIES.get(entity, entity) + "“" + (getattr(record, "name", "") or str(record.id)) + "”"

@@ -84,7 +84,7 @@ def _write(document, year, layout):
     report.notices.extend(document.notices)
 
     categories = _Categories(plan, report.notices)
-    summaries = _summaries_by_name(document, plan)
+    summaries = _summaries_by_name(document)
     existing = defaultdict(list)
     for project in plan.ordered_projects():
         existing[_project_key(project.code, project.name)].append(project)
@@ -124,7 +124,7 @@ def _project_key(code, name):
     return code.strip() if code.strip() else "名称:" + squeeze(name)
 
 
-def _summaries_by_name(document, plan):
+def _summaries_by_name(document):
     summaries = {}
     for summary in document.summaries:
         summaries.setdefault(squeeze(summary.name), summary)

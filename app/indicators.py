@@ -27,25 +27,26 @@ def _live_indicator(indicator_id):
     )
     if indicator is None:
         abort(404)
-    project = live_project(indicator.project_id)  # a deleted project's rows are gone too
-    require(can_edit(g.user, project.plan))
+    indicator.project = live_project(indicator.project_id)  # a deleted project's rows are gone too
+    require(can_edit(g.user, indicator.project.plan))
     return indicator
 
 
-def _table(project, status=200, trigger=None, toast=None):
+def _table(project, trigger=None, toast=None):
     """The indicator table fragment; `trigger` events fire once it is in the page."""
+    categories = project.plan.categories()
     body = render_template(
         "projects/_indicator_table.html",
         project=project,
-        rows=table_rows(project),
-        categories=project.plan.categories(),
+        rows=table_rows(project, categories),
+        categories=categories,
         editable=True,
         open_counts=Comment.open_counts(project),
     )
     headers = hx.trigger(trigger, after_settle=True) if trigger else {}
     if toast:
         headers.update(hx.toast(**toast))
-    return body, status, headers
+    return body, 200, headers
 
 
 def _refused(message):

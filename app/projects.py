@@ -22,22 +22,23 @@ def live_project(project_id):
     ) or abort(404)
 
 
-def table_rows(project):
-    """The rows of the project's indicator table, merged cells and empty slots included."""
-    plan = project.plan
-    return indicator_rows(plan.categories(), list(project.ordered_indicators()), plan.labels())
+def table_rows(project, categories):
+    """The rows of the project's indicator table (its plan's `categories()`), merged cells and
+    empty slots included."""
+    return indicator_rows(categories, list(project.ordered_indicators()), project.plan.labels())
 
 
 @bp.get("/<int:project_id>")
 def show(project_id):
     project = live_project(project_id)
     plan = project.plan
+    categories = plan.categories()
     return render_template(
         "projects/show.html",
         project=project,
         plan=plan,
-        rows=table_rows(project),
-        categories=plan.categories(),
+        rows=table_rows(project, categories),
+        categories=categories,
         siblings=list(plan.ordered_projects()),
         editable=can_edit(g.user, plan),
         comments=Comment.for_project(project),
