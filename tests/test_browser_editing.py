@@ -169,8 +169,7 @@ def test_edit_the_narrative_with_preview_and_a_draft_that_survives_reload(app, p
         plan_id = Plan.get().id
     block = page.locator(f"#cell-plan-{plan_id}-safeguards")
     block.locator("button.edit-button").click()
-    textarea = block.locator("textarea")
-    textarea.wait_for()
+    textarea = _editing(page, f"#cell-plan-{plan_id}-safeguards textarea")
     textarea.fill("1. 加强领导\n2. **强化监督**")
     preview = block.locator(".markdown-preview")
     preview.locator("strong", has_text="强化监督").wait_for()
