@@ -33,6 +33,9 @@ HTMX_CONFIG = {
     "allowEval": False,
     "allowScriptTags": False,
     "includeIndicatorStyles": False,
+    # Wire up swapped content (hx-* attributes, focus) in the same task as the swap. With
+    # htmx's default 20 ms a fast click or keystroke could reach a cell not yet listening.
+    "defaultSettleDelay": 0,
 }
 
 csrf = CSRFProtect()

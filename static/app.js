@@ -127,7 +127,6 @@
     if (element.matches(EDITOR)) {
       moveAfterSave = null; // the save was refused: stay here
       restoreDraft(element);
-      catchUpPreview(element);
       focusEditor(element);
       return;
     }
@@ -155,13 +154,6 @@
       form.querySelector(".draft-note").hidden = false;
       htmx.trigger(textarea, "preview");
     }
-  }
-
-  function catchUpPreview(editor) {
-    // Text typed before htmx wired the textarea up (its first few milliseconds) sent no
-    // preview request; ask for one now so the preview never lags what is in the box.
-    var textarea = editor.querySelector("textarea[hx-post]");
-    if (textarea && textarea.value !== textarea.defaultValue) htmx.trigger(textarea, "preview");
   }
 
   function markDrafts(root) {
