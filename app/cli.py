@@ -19,7 +19,7 @@ from app.document import MalformedDocument
 from app.importing import import_document
 from app.models import Category, Department, Plan, User
 from app.permissions import ROLES
-from app.text_reader import read_text
+from app.text_reader import decode, read_text
 
 DEMO_FILE = Path(__file__).parent / "demo" / "tangshan_kexie_2021.txt"
 
@@ -56,15 +56,8 @@ def _read_password(confirm):
 
 
 def read_file(path):
-    """A document file's text; a file that is not UTF-8 text is malformed, not a crash."""
-    data = Path(path).read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise MalformedDocument(
-            line, "文件不是 UTF-8 编码的文本，请另存为 UTF-8 后再导入"
-        ) from None
+    """A document file's text; a file that is not text is malformed, not a crash."""
+    return decode(Path(path).read_bytes())
 
 
 def register(app):
@@ -92,7 +85,8 @@ def register(app):
         """Import a document in the text layout of the seed."""
         init_db()
         try:
-            report = import_document(read_text(read_file(path)), year=year)
+            user = f"导入 {Path(path).name}"[:100]  # the history's "who" for what it changes
+            report = import_document(read_text(read_file(path)), year=year, user=user)
         except MalformedDocument as error:
             click.echo(f"导入失败，数据库未作任何改动。{path}：{error}", err=True)
             raise SystemExit(1) from None

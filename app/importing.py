@@ -3,15 +3,19 @@
 The department is matched by code and the plan by department and year. Projects are matched
 by 项目编码 (by name when a project has no code) and indicators by their 二级 and 三级 name, so a
 re-import updates rows rather than adding new ones. A project the database has but the file
-does not is kept and reported, never deleted. Any error rolls the whole import back.
+does not is kept and reported, never deleted; an indicator the file dropped is deleted the way a
+user deletes one, restorable. A re-import files every value it changes in the history, under
+the `user` it is given, like an edit on the page. Any error rolls the whole import back.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from app import framework
+from app.changes import record_change, soft_delete
 from app.db import database
 from app.document import MalformedDocument, Notice
+from app.editing import version
 from app.models import Category, CategoryLabel, Department, Indicator, Plan, Project
 from app.narrative import escape
 from app.text_reader import squeeze
@@ -29,6 +33,7 @@ class ImportReport:
     indicators_created: int = 0
     indicators_updated: int = 0
     indicators_removed: int = 0
+    values_changed: int = 0
     kept_projects: list = field(default_factory=list)
     notices: list = field(default_factory=list)
 
@@ -41,6 +46,8 @@ class ImportReport:
             f"新增指标{self.indicators_created}条、更新{self.indicators_updated}条、"
             f"删除{self.indicators_removed}条。"
         )
+        if self.values_changed:
+            text += f"改动的{self.values_changed}处数值已记入修改记录，可在那里查看和恢复。"
         if self.kept_projects:
             text += (
                 "数据库中另有文件里没有的项目，未作改动：" + "、".join(self.kept_projects) + "。"
@@ -48,8 +55,11 @@ class ImportReport:
         return text
 
 
-def import_document(document, year=None):
-    """Write `document` as the plan of its department for `year` (inferred when None)."""
+def import_document(document, year=None, user=""):
+    """Write `document` as the plan of its department for `year` (inferred when None).
+
+    `user` is who the history names for what the import changed.
+    """
     year = year or document.inferred_year()
     if year is None:
         raise MalformedDocument(0, "无法从文件推断预算年度，请指定年度（如 --year 2021）")
@@ -62,10 +72,10 @@ def import_document(document, year=None):
     }
     layout = framework.detect_layout(level1_names)
     with database.atomic():
-        return _write(document, int(year), layout)
+        return _write(document, int(year), layout, user)
 
 
-def _write(document, year, layout):
+def _write(document, year, layout, user):
     department, _ = Department.get_or_create(
         code=document.department_code, defaults={"name": document.department_name}
     )
@@ -78,9 +88,13 @@ def _write(document, year, layout):
     if plan is None:
         plan = report.plan = Plan(department=department, year=year)
     plan.layout = layout
-    plan.overall_goal = document.overall_goal
-    plan.safeguards = document.safeguards
+    narrative = {"overall_goal": document.overall_goal, "safeguards": document.safeguards}
+    edits = _assign(plan, narrative)
     plan.save()
+    history = _History(plan, user, report)
+    if report.plan_created:
+        record_change("plan", plan, "create", new=f"{year}年", user=user)
+    history.edits("plan", plan, edits, None)
     report.notices.extend(document.notices)
 
     categories = _Categories(plan, report.notices)
@@ -92,15 +106,20 @@ def _write(document, year, layout):
     for position, data in enumerate(document.projects):
         matches = existing[_project_key(data.code, data.name)]
         project = matches.pop(0) if matches else Project(plan=plan)
-        if project.id is None:
+        created = project.id is None
+        summary = summaries.pop(squeeze(data.name), None)
+        edits = _assign(project, _project_values(data, summary))
+        project.position = position
+        project.save()
+        if created:
             report.projects_created += 1
+            history.created("project", project, project.name, project.id)
         else:
             report.projects_updated += 1
-        _fill_project(project, data, position, summaries.pop(squeeze(data.name), ""))
-        project.save()
+            history.edits("project", project, edits, project.id)
         for slot in data.slots:
             categories.resolve(slot.level1, slot.level2, slot.line)
-        _write_indicators(project, data.indicators, categories, report)
+        _write_indicators(project, data.indicators, categories, report, history)
 
     kept = [project for projects in existing.values() for project in projects]
     for offset, project in enumerate(kept, len(document.projects)):
@@ -131,42 +150,92 @@ def _summaries_by_name(document):
     return summaries
 
 
-def _fill_project(project, data, position, summary):
-    project.code = data.code
-    project.name = data.name
-    project.funds_use = data.funds_use
-    project.budget = data.budget
-    project.fiscal_funds = data.fiscal_funds
-    project.other_funds = data.other_funds
-    project.plan_q1, project.plan_q2, project.plan_q3, project.plan_q4 = data.plan_quarters
-    project.goal = data.goal
-    project.summary = summary.markdown if summary else ""
-    project.position = position
+def _project_values(data, summary):
+    q1, q2, q3, q4 = data.plan_quarters
+    return {
+        "code": data.code,
+        "name": data.name,
+        "funds_use": data.funds_use,
+        "budget": data.budget,
+        "fiscal_funds": data.fiscal_funds,
+        "other_funds": data.other_funds,
+        "plan_q1": q1,
+        "plan_q2": q2,
+        "plan_q3": q3,
+        "plan_q4": q4,
+        "goal": data.goal,
+        "summary": summary.markdown if summary else "",
+    }
 
 
-def _write_indicators(project, indicators, categories, report):
+def _assign(record, values):
+    """Set `values` on `record`; the [(field, old, new)] whose shown value differs."""
+    edits = []
+    for name, new in values.items():
+        old = getattr(record, name)
+        if record.id is not None and version(old) != version(new):
+            edits.append((name, old, new))
+        setattr(record, name, new)
+    return edits
+
+
+def _write_indicators(project, indicators, categories, report, history):
     existing = defaultdict(list)
     for indicator in project.ordered_indicators():
         existing[(indicator.category_id, indicator.name)].append(indicator)
     for position, data in enumerate(indicators):
         category = categories.resolve(data.level1, data.level2, data.line)
         matches = existing[(category.id, data.name)]
-        indicator = matches.pop(0) if matches else Indicator(project=project)
-        if indicator.id is None:
-            report.indicators_created += 1
-        else:
-            report.indicators_updated += 1
-        indicator.category = category
-        indicator.name = data.name
-        indicator.description = data.description
-        indicator.target = data.target
-        indicator.basis = data.basis
+        indicator = matches.pop(0) if matches else Indicator(project=project, category=category)
+        created = indicator.id is None
+        edits = _assign(
+            indicator,
+            {
+                "name": data.name,
+                "description": data.description,
+                "target": data.target,
+                "basis": data.basis,
+            },
+        )
         indicator.position = position
         indicator.save()
-    leftovers = [indicator.id for rows in existing.values() for indicator in rows]
-    if leftovers:
-        Indicator.delete().where(Indicator.id.in_(leftovers)).execute()
-        report.indicators_removed += len(leftovers)
+        if created:
+            report.indicators_created += 1
+            history.created("indicator", indicator, category.name, project.id)
+        else:
+            report.indicators_updated += 1
+            history.edits("indicator", indicator, edits, project.id)
+    for indicator in (row for rows in existing.values() for row in rows):
+        soft_delete("indicator", indicator, history.user)
+        report.indicators_removed += 1
+
+
+class _History:
+    """Files what a re-import changed, as the page would have: field edits and new rows.
+
+    A plan the import creates is recorded once, as created, not row by row.
+    """
+
+    def __init__(self, plan, user, report):
+        self.plan = plan
+        self.user = user
+        self.report = report
+
+    def created(self, entity, record, label, project_id):
+        if not self.report.plan_created:
+            record_change(
+                entity, record, "create", new=label, user=self.user, where=self._where(project_id)
+            )
+
+    def edits(self, entity, record, edits, project_id):
+        for name, old, new in edits:
+            record_change(
+                entity, record, "edit", name, old, new, self.user, self._where(project_id)
+            )
+        self.report.values_changed += len(edits)
+
+    def _where(self, project_id):
+        return self.plan.id, project_id
 
 
 class _Categories:

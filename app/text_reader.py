@@ -89,6 +89,43 @@ def squeeze(text):
     return "".join(text.split())
 
 
+# A Word or Excel file is a zip archive; an old .doc/.xls is an OLE2 compound file.
+OFFICE_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
+
+
+def decode(data):
+    """A file's bytes as text: UTF-8 (with or without BOM), UTF-16 with a BOM, or GB18030.
+
+    Notepad on a Chinese Windows saves "ANSI" as GBK, a subset of GB18030, and "Unicode" as
+    UTF-16 with a BOM; both are common in offices. UTF-8 is tried first: GBK text is almost
+    never valid UTF-8, so the order does not misread one as the other.
+    """
+    if data.startswith(OFFICE_SIGNATURES):
+        raise MalformedDocument(1, "这是 Word 或 Excel 文件，请先另存为文本文件（.txt）再导入")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise MalformedDocument(_line_of(data, error.start), "文件的 UTF-16 编码有误") from None
+    if b"\x00" in data:
+        raise MalformedDocument(_line_of(data, data.index(b"\x00")), "文件不是文本文件")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        utf8_error = error
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise MalformedDocument(
+            _line_of(data, utf8_error.start),
+            "文件既不是 UTF-8 也不是 GBK 编码的文本，请另存为 UTF-8 后再导入",
+        ) from None
+
+
+def _line_of(data, offset):
+    return data[:offset].count(b"\n") + 1
+
+
 def read_text(text):
     """Parse a whole document in the seed's text layout."""
     lines = text.lstrip("\ufeff").splitlines()

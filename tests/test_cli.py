@@ -1,7 +1,7 @@
 """The administrator's commands: init-db and import."""
 
 from app.cli import init_db
-from app.models import Indicator, Plan, Project
+from app.models import Change, Indicator, Plan, Project
 from tests.conftest import FIXTURES
 
 
@@ -49,11 +49,36 @@ def test_a_malformed_file_is_refused_with_its_line_and_nothing_written(app, tmp_
         assert [(p.id, p.name, p.budget) for p in Project.select().order_by(Project.id)] == before
 
 
-def test_a_file_that_is_not_utf8_is_refused(app, tmp_path, seed_text):
+def test_a_gbk_file_imports_like_the_utf8_one(app, tmp_path, seed_text):
     legacy = tmp_path / "gbk.txt"
-    legacy.write_bytes(seed_text.encode("gb18030"))
+    legacy.write_bytes(seed_text.encode("gbk"))
     result = _run(app, "import", str(legacy))
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert Project.get(Project.code == "405002B21DX0004").name == "唐山科技馆运营管理服务费"
+
+
+def test_a_word_file_is_refused_with_what_to_do(app, tmp_path):
+    document = tmp_path / "绩效目标.docx"
+    document.write_bytes(b"PK\x03\x04" + bytes(100))
+    result = _run(app, "import", str(document))
     assert result.exit_code == 1
-    assert "UTF-8" in result.output
+    assert "请先另存为文本文件" in result.output
     with app.app_context():
         assert Plan.select().count() == 0
+
+
+def test_a_reimport_names_its_file_in_the_history(app, tmp_path, seed_text):
+    first, second = tmp_path / "2021.txt", tmp_path / "2021-修订.txt"
+    first.write_text(seed_text, encoding="utf-8")
+    second.write_text(seed_text.replace("\t26650.77平方米", "\t27000平方米"), encoding="utf-8")
+    assert _run(app, "import", str(first)).exit_code == 0
+    result = _run(app, "import", str(second))
+    assert "改动的1处数值已记入修改记录" in result.output
+    with app.app_context():
+        change = Change.get(Change.action == "edit")
+        assert (change.field, change.new, change.user) == (
+            "target",
+            "27000平方米",
+            "导入 2021-修订.txt",
+        )

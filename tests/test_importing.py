@@ -5,9 +5,10 @@ from decimal import Decimal as D
 import pytest
 
 from app import framework
+from app.changes import restore
 from app.document import MalformedDocument
 from app.importing import import_document
-from app.models import MODELS, Category, Department, Indicator, Plan, Project
+from app.models import MODELS, Category, Change, Department, Indicator, Plan, Project
 from app.text_reader import read_text
 from tests import seed_expected as seed
 from tests.conftest import fixture_text
@@ -104,7 +105,48 @@ def test_reimport_removes_rows_the_file_dropped_and_keeps_other_projects(ctx, se
     assert report.kept_projects == ["手工添加的项目"]
     assert "手工添加的项目" in report.summary()
     assert Project.get_by_id(extra.id).position == 3
-    assert Indicator.select().count() == 17
+    assert Indicator.select().where(Indicator.deleted_at.is_null()).count() == 17
+    # Deleted as a user deletes a row: kept, in the history, and restorable from there.
+    gone = Indicator.get(Indicator.deleted_at.is_null(False))
+    deletion = Change.get((Change.action == "delete") & (Change.record_id == gone.id))
+    assert (gone.name, deletion.old, deletion.user) == ("项目完成率", "项目完成率", "")
+    restore(deletion, "editor")
+    assert Indicator.select().where(Indicator.deleted_at.is_null()).count() == 18
+
+
+def test_a_reimport_files_every_value_it_changes_in_the_history(ctx, seed_text):
+    import_document(read_text(seed_text), user="导入 a.txt")
+    # A new plan is recorded once, not row by row.
+    assert [(c.entity, c.action, c.new) for c in Change.select()] == [("plan", "create", "2021年")]
+    import_document(read_text(seed_text), user="导入 a.txt")
+    assert Change.select().count() == 1  # the same file again changes nothing
+
+    changed = seed_text.replace("\t26650.77平方米", "\t27000平方米").replace(
+        "预算数625.88万元", "预算数700万元"
+    )
+    report = import_document(read_text(changed), user="导入 b.txt")
+    edits = [
+        (c.entity, c.field, c.old, c.new, c.user)
+        for c in Change.select().where(Change.action == "edit").order_by(Change.id)
+    ]
+    funds_use = "全部为财政资金。主要用于科技馆日常管理，安全稳定，卫生安保，设施设备运转等。"
+    assert edits == [
+        ("indicator", "target", "26650.77平方米", "27000平方米", "导入 b.txt"),
+        (
+            "project",
+            "funds_use",
+            "预算数625.88万元，" + funds_use,
+            "预算数700万元，" + funds_use,
+            "导入 b.txt",
+        ),
+        ("project", "budget", "625.88", "700.00", "导入 b.txt"),
+        ("project", "fiscal_funds", "625.88", "700.00", "导入 b.txt"),
+    ]
+    assert report.values_changed == 4
+    assert "改动的4处数值已记入修改记录" in report.summary()
+    # Each is restorable, as an edit on the page would be.
+    restore(Change.get(Change.field == "target"), "editor")
+    assert Indicator.get(Indicator.name == "房屋租赁平米数").target == "26650.77平方米"
 
 
 def test_a_malformed_file_leaves_the_database_unchanged(ctx, seed_text):
@@ -179,10 +221,24 @@ def test_synonyms_and_a_pair_outside_the_layout(ctx):
     assert "这个项目在绩效表中没有" in plan.unmatched_summaries
 
 
-def test_reimport_without_the_odd_pair_drops_its_category(ctx):
+def test_reimport_without_the_odd_pair_keeps_its_category_for_the_deleted_row(ctx):
     text = fixture_text("danganguan_2023_synonyms.txt")
     import_document(read_text(text))
-    assert Category.select().where(Category.plan.is_null(False)).count() == 1
+    own = Category.get(Category.plan.is_null(False))
+    fixed = text.replace("\t\n\t创新指标\n\t流程优化数\n\t优化办事流程\n\t3项\n\t其他标准\n\n", "")
+    import_document(read_text(fixed))
+    # The row is deleted as a user deletes one; its category stays so that it can come back.
+    row = Indicator.get(Indicator.name == "流程优化数")
+    assert row.deleted_at is not None and row.category_id == own.id
+    restore(Change.get(Change.action == "delete"))
+    assert Indicator.get_by_id(row.id).deleted_at is None
+
+
+def test_an_own_category_nothing_uses_any_more_is_dropped(ctx):
+    text = fixture_text("danganguan_2023_synonyms.txt")
+    import_document(read_text(text))
+    row = Indicator.get(Indicator.name == "流程优化数")
+    row.delete_instance()  # gone for good, not a restorable deletion
     fixed = text.replace("\t\n\t创新指标\n\t流程优化数\n\t优化办事流程\n\t3项\n\t其他标准\n\n", "")
     import_document(read_text(fixed))
     assert Category.select().where(Category.plan.is_null(False)).count() == 0

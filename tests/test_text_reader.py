@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from app.document import MalformedDocument
-from app.text_reader import read_text
+from app.text_reader import decode, read_text
 from tests import seed_expected as seed
 from tests.conftest import fixture_text
 
@@ -165,3 +165,34 @@ def test_multiline_cell_is_kept(seed_text):
         seed_text, "\t房屋租赁平米数\n\t房屋租赁平米数\n", "\t房屋租赁平米数\n\t房屋租赁\n平米数\n"
     )
     assert read_text(text).projects[0].indicators[0].description == "房屋租赁\n平米数"
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda text: text.encode("utf-8"),
+        lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),  # Notepad's "UTF-8 with BOM"
+        lambda text: text.encode("gbk"),  # Notepad's "ANSI" on a Chinese Windows
+        lambda text: text.encode("utf-16"),  # Notepad's "Unicode", with its BOM
+    ],
+    ids=["utf-8", "utf-8-bom", "gbk", "utf-16"],
+)
+def test_a_file_in_any_usual_office_encoding_reads_the_same(seed_text, encode):
+    assert decode(encode(seed_text)) == seed_text
+    assert read_text(decode(encode(seed_text))).projects[0].name == seed.PROJECTS[0]["name"]
+
+
+@pytest.mark.parametrize(
+    "data,line,words",
+    [
+        (b"PK\x03\x04\x14\x00\x06\x00", 1, "Word 或 Excel 文件"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 1, "Word 或 Excel 文件"),
+        ("第一行\n第二行\n".encode() + b"\x00\x01\x02", 3, "不是文本文件"),
+        ("第一行\n".encode() + b"\xff\xfe\xfd\n", 2, "既不是 UTF-8 也不是 GBK"),
+    ],
+    ids=["docx", "doc", "binary", "neither"],
+)
+def test_a_file_that_is_not_text_is_refused_with_its_line(data, line, words):
+    with pytest.raises(MalformedDocument) as caught:
+        decode(data)
+    assert caught.value.line == line and words in str(caught.value)
