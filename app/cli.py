@@ -32,7 +32,7 @@ def init_db(demo=False):
     migrate()
     Category.sync_framework()
     if demo and not Plan.select().exists():
-        return import_document(read_text(DEMO_FILE.read_text(encoding="utf-8")))
+        return import_document(read_text(DEMO_FILE.read_text(encoding="utf-8")), user="示例数据")
     return None
 
 

@@ -17,6 +17,7 @@ def test_init_db_demo_loads_the_seed_once(app):
     assert second.exit_code == 0 and "未载入示例数据" in second.output
     with app.app_context():
         assert (Plan.select().count(), Indicator.select().count()) == (1, 18)
+        assert [(c.action, c.user) for c in Change.select()] == [("create", "示例数据")]
 
 
 def test_import_a_file_and_report(app):
