@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format clean
+.PHONY: run test test-postgres lint format clean
 
 run: $(VENV)/.installed
 	$(BIN)/flask --app wsgi init-db --demo
@@ -15,6 +15,13 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+# The whole suite again on PostgreSQL (.ci/run does this). Every test wipes the database named.
+test-postgres: $(VENV)/.installed-test
+	@test -n "$$JIXIAO_TEST_DATABASE_URL" || { \
+	  echo "请设置 JIXIAO_TEST_DATABASE_URL=postgresql://用户:密码@127.0.0.1/数据库名（一个可以清空的测试库）"; \
+	  exit 1; }
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-test

@@ -12,6 +12,7 @@ from waitress.server import create_server
 from app import auth, create_app
 from app.accounts import COOKIE
 from app.cli import DEMO_FILE, init_db
+from app.db import database
 from app.models import Department
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -62,19 +63,33 @@ def seed_text():
     return DEMO_FILE.read_text(encoding="utf-8")
 
 
+# The suite runs on a fresh SQLite file per test; set this to a PostgreSQL URL (an empty
+# database the tests may wipe) to run it all on PostgreSQL instead, as .ci/run does.
+TEST_DATABASE_URL = os.environ.get("JIXIAO_TEST_DATABASE_URL")
+
+
 @pytest.fixture
 def app(tmp_path):
     app = create_app(
         {
             "TESTING": True,
-            "DATABASE_URL": f"sqlite:///{tmp_path}/jixiao.sqlite3",
+            "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path}/jixiao.sqlite3",
             "SECRET_KEY": "test-secret",
         }
     )
     with app.app_context():
+        if TEST_DATABASE_URL:
+            _wipe(database.obj)
         init_db()
         auth.create_user("root", "admin", PASSWORD)
     return app
+
+
+def _wipe(db):
+    """Drop every table of a shared test database, so each test starts empty."""
+    tables = db.get_tables()
+    if tables:
+        db.execute_sql("DROP TABLE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ def _store_everywhere(app):
             project.save()
         cells = [
             (i, field)
-            for i in Indicator.select()
+            for i in Indicator.select().order_by(Indicator.id)
             for field in ("name", "description", "target", "basis")
         ]
         for index, (indicator, field) in enumerate(cells):
@@ -38,7 +38,7 @@ def _store_everywhere(app):
                 plan=plan, project=indicator.project_id, entity="indicator", record_id=indicator.id,
                 field=field, action="edit", old=PAYLOADS[(index + 1) % len(PAYLOADS)], new=PAYLOADS[index % len(PAYLOADS)],
             )  # fmt: skip
-        return plan, projects, list(Indicator.select())
+        return plan, projects, list(projects[0].ordered_indicators())
 
 
 def _assert_nothing_ran(page):
