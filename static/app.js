@@ -105,9 +105,14 @@
     if (focusField) input = editor.querySelector('[name="' + focusField + '"]');
     input = input || inputs[0];
     focusField = null;
-    if (input) {
-      input.focus();
-      if (input.select) input.select();
+    if (!input) return;
+    input.focus();
+    if (input.closest(".markdown-editor")) {
+      // A narrative is written, not replaced: a selected whole would go at the first key.
+      input.setSelectionRange(input.value.length, input.value.length);
+      input.scrollTop = input.scrollHeight;
+    } else if (input.select) {
+      input.select(); // a cell, as in a spreadsheet: typing replaces the value
     }
   }
 

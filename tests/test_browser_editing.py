@@ -170,6 +170,11 @@ def test_edit_the_narrative_with_preview_and_a_draft_that_survives_reload(app, p
     block = page.locator(f"#cell-plan-{plan_id}-safeguards")
     block.locator("button.edit-button").click()
     textarea = _editing(page, f"#cell-plan-{plan_id}-safeguards textarea")
+    # The cursor waits at the end of the text; nothing is selected for a key to replace.
+    assert (
+        textarea.evaluate("e => [e.selectionStart, e.selectionEnd]")
+        == [len(textarea.input_value())] * 2
+    )
     textarea.fill("1. 加强领导\n2. **强化监督**")
     preview = block.locator(".markdown-preview")
     preview.locator("strong", has_text="强化监督").wait_for()
