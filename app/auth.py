@@ -77,10 +77,11 @@ def create_user(username, role, password, department_code=None):
 
 
 def set_password(user, password):
-    """A new password ends every session of the user."""
+    """A new password ends every session of the user and lifts a lock on the account."""
     user.password_hash = hash_password(password)
     user.save(only=[User.password_hash])
     end_sessions(user)
+    unlock(user)
 
 
 def set_active(user, active):
@@ -93,6 +94,19 @@ def set_active(user, active):
 
 def end_sessions(user):
     UserSession.delete().where(UserSession.user == user).execute()
+
+
+def locked_accounts():
+    """{username: until when} of the accounts locked now by failed logins."""
+    rows = LoginThrottle.select().where(
+        LoginThrottle.key.startswith("user:") & (LoginThrottle.locked_until > _now())
+    )
+    return {row.key.removeprefix("user:"): row.locked_until for row in rows}
+
+
+def unlock(user):
+    """Lift a lock on the account (an admin helping someone back in); the address lock stays."""
+    LoginThrottle.delete().where(LoginThrottle.key == f"user:{user.username}").execute()
 
 
 def _locked(key, now):

@@ -27,6 +27,7 @@ def _page(status=200, errors=None, typed=None):
         render_template(
             "users/index.html",
             users=list(users),
+            locked=auth.locked_accounts(),
             departments=list(Department.select().order_by(Department.code)),
             roles=[(role, ROLE_TITLES[role]) for role in ROLES],
             errors=errors or [],
@@ -80,6 +81,14 @@ def update(user_id):
         if active != user.active:
             auth.set_active(user, active)
     flash(f"已更新用户 {user.username}。", "success")
+    return redirect(url_for("users.index"), code=303)
+
+
+@bp.post("/<int:user_id>/unlock")
+def unlock(user_id):
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    auth.unlock(user)
+    flash(f"已解除 {user.username} 的登录锁定。", "success")
     return redirect(url_for("users.index"), code=303)
 
 

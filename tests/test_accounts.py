@@ -226,3 +226,46 @@ def test_an_admin_cannot_lock_themself_out(app, seeded, client):
     assert "不能停用自己" in response.get_data(as_text=True)
     with app.app_context():
         assert User.get_by_id(root.id).role == "admin"
+
+
+def test_an_admin_sees_a_locked_account_and_unlocks_it(app, seeded, client):
+    stranger = app.test_client()
+    for _ in range(auth.ACCOUNT_FAILURES):
+        _login(stranger, "editor", "wrong-password")
+    assert _login(stranger, "editor", PASSWORD).status_code == 422
+    with app.app_context():
+        editor = User.get(User.username == "editor")
+    page = client.get("/users/").get_data(as_text=True)
+    row = page[page.index(f'id="user-{editor.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert "登录已锁定至" in row and "解锁" in row
+    assert page.count("登录已锁定至") == 1  # nobody else is locked
+    csrf = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    response = client.post(
+        f"/users/{editor.id}/unlock", data={"csrf_token": csrf}, follow_redirects=True
+    )
+    assert "已解除 editor 的登录锁定" in response.get_data(as_text=True)
+    assert "登录已锁定至" not in response.get_data(as_text=True)
+    assert _login(stranger, "editor", PASSWORD).status_code == 303
+
+
+def test_a_new_password_lifts_the_lock(app, seeded):
+    client = app.test_client()
+    for _ in range(auth.ACCOUNT_FAILURES):
+        _login(client, "viewer", "wrong-password")
+    with app.app_context():
+        auth.set_password(User.get(User.username == "viewer"), "a-new-password")
+    assert _login(client, "viewer", "a-new-password").status_code == 303
+
+
+def test_only_an_admin_may_unlock(app, seeded):
+    from tests.conftest import Browserless
+
+    editor = Browserless(logged_in(app, app.test_client(), "editor"))
+    for _ in range(auth.ACCOUNT_FAILURES):
+        _login(app.test_client(), "viewer", "wrong-password")
+    with app.app_context():
+        viewer = User.get(User.username == "viewer")
+    assert editor.post(f"/users/{viewer.id}/unlock", htmx=False).status_code == 403
+    with app.app_context():
+        assert "viewer" in auth.locked_accounts()

@@ -33,6 +33,7 @@ def _requests(plan, project, indicator):
         ("POST", f"/plans/{code}/{year}/projects", {}),
         ("POST", f"/projects/{project.id}/delete", {}),
         ("POST", "/history/1/restore", {}),
+        ("POST", "/users/1/unlock", {}),
     ]
 
 
