@@ -25,7 +25,7 @@ from app import auth, permissions
 bp = Blueprint("accounts", __name__)
 
 COOKIE = "jixiao_session"
-PUBLIC_ENDPOINTS = {"accounts.login", "static"}
+PUBLIC_ENDPOINTS = {"accounts.login"}
 
 
 class LoginForm(FlaskForm):
@@ -88,6 +88,8 @@ def register(app):
 
     @app.before_request
     def _who_is_asking():
+        if request.endpoint == "static":
+            return None  # a stylesheet or script is nobody's business: no session lookup
         g.user = auth.session_user(request.cookies.get(COOKIE))
         if g.user is None and request.endpoint not in PUBLIC_ENDPOINTS:
             login_url = url_for("accounts.login", next=request.full_path.rstrip("?"))

@@ -56,10 +56,8 @@ def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user(username, role, password, department_code=None):
-    username = username.strip()
-    if not username or len(username) > 50 or any(c.isspace() for c in username):
-        raise AccountError("用户名不能为空、不能含空格，最多50个字符")
+def role_department(role, department_code):
+    """The department a user of `role` is given (None: none), or AccountError saying why not."""
     if role not in ROLES:
         raise AccountError("角色应为 " + "、".join(ROLES) + " 之一")
     department = None
@@ -69,6 +67,14 @@ def create_user(username, role, password, department_code=None):
             raise AccountError(f"没有编码为 {department_code} 的部门")
     if role == "editor" and department is None:
         raise AccountError("填报人（editor）必须属于一个部门")
+    return department
+
+
+def create_user(username, role, password, department_code=None):
+    username = username.strip()
+    if not username or len(username) > 50 or any(c.isspace() for c in username):
+        raise AccountError("用户名不能为空、不能含空格，最多50个字符")
+    department = role_department(role, department_code)
     if User.get_or_none(User.username == username):
         raise AccountError(f"用户名 {username} 已存在")
     return User.create(
@@ -160,7 +166,7 @@ def login(username, password, address):
                 _record(username, address, False, "disabled" if disabled else "bad credentials")
                 refusal = "用户名或密码不正确，或账号已停用"
             else:
-                LoginThrottle.delete().where(LoginThrottle.key == account_key).execute()
+                unlock(user)
                 token = secrets.token_urlsafe(32)
                 UserSession.create(token_hash=_token_hash(token), user=user, address=address)
                 _record(username, address, True)

@@ -11,13 +11,12 @@ import sys
 from pathlib import Path
 
 import click
-from peewee import JOIN
 
 from app import auth
 from app.db import migrate
 from app.document import MalformedDocument
 from app.importing import import_document
-from app.models import Category, Department, Plan, User
+from app.models import Category, Plan, User
 from app.permissions import ROLES
 from app.text_reader import decode, read_text
 
@@ -126,12 +125,7 @@ def register(app):
     @app.cli.command("list-users")
     def list_users_command():
         """List the users with their roles and departments."""
-        users = (
-            User.select(User, Department)
-            .join(Department, join_type=JOIN.LEFT_OUTER)
-            .order_by(User.username)
-        )
-        for user in users:
+        for user in User.by_name():
             department = user.department.code if user.department else "-"
             state = "" if user.active else "（已停用）"
             click.echo(f"{user.username}\t{user.role}\t{department}{state}")

@@ -82,11 +82,6 @@ def groups(entity):
     return {**single, **multi}
 
 
-def group_of(entity, field):
-    """The group a field is edited in."""
-    return next(group for group, fields in groups(entity).items() if field in fields)
-
-
 def version(value):
     """The version of a stored value: a short hash of how it is shown."""
     return hashlib.sha1(as_text(value).encode("utf-8")).hexdigest()[:12]

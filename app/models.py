@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from peewee import (
+    JOIN,
     BooleanField,
     CharField,
     DateTimeField,
@@ -235,6 +236,15 @@ class User(BaseModel):
     department = ForeignKeyField(Department, null=True, on_delete="SET NULL")
     active = BooleanField(default=True)
     created_at = DateTimeField(default=datetime.datetime.now)
+
+    @classmethod
+    def by_name(cls):
+        """Every user with their department, by username."""
+        return (
+            cls.select(cls, Department)
+            .join(Department, join_type=JOIN.LEFT_OUTER)
+            .order_by(cls.username)
+        )
 
 
 class UserSession(BaseModel):

@@ -13,7 +13,8 @@ from app.workflow import STATUSES, WorkflowError, change_status
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 
-def _plan_url(plan):
+def plan_url(plan):
+    """The plan page's address."""
     return url_for("plans.show", department_code=plan.department.code, year=plan.year)
 
 
@@ -57,7 +58,7 @@ def new():
                 )
                 record_change("plan", plan, "create", new=f"{plan.year}年", user=g.user.username)
             flash(f"已新建{department.name}{plan.year}年的绩效目标。", "success")
-            return redirect(_plan_url(plan), code=303)
+            return redirect(plan_url(plan), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("plans/new.html", form=form), status
 
@@ -85,4 +86,4 @@ def review(department_code, year, action):
         flash(str(error), "error")
     else:
         flash(f"状态已改为“{STATUSES[plan.status]}”。", "success")
-    return redirect(_plan_url(plan), code=303)
+    return redirect(plan_url(plan), code=303)

@@ -1,12 +1,13 @@
 """The project page: the 预算项目绩效表 of one budget project, as the official form lays it out."""
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template
 
 from app.accounts import require
 from app.changes import soft_delete
 from app.indicator_table import indicator_rows
 from app.models import Comment, Department, Plan, Project
 from app.permissions import can_comment, can_edit, can_resolve
+from app.plans import plan_url
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -54,7 +55,4 @@ def delete(project_id):
     require(can_edit(g.user, project.plan))
     soft_delete("project", project, g.user.username)
     flash(f"已删除项目“{project.name}”。可在本年度的修改记录中恢复。", "success")
-    plan = project.plan
-    return redirect(
-        url_for("plans.show", department_code=plan.department.code, year=plan.year), code=303
-    )
+    return redirect(plan_url(project.plan), code=303)

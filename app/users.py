@@ -1,7 +1,6 @@
 """The admin's page of users: create, change role and department, disable, set a password."""
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from peewee import JOIN
 
 from app import auth
 from app.accounts import require
@@ -18,15 +17,10 @@ def _admins_only():
 
 
 def _page(status=200, errors=None, typed=None):
-    users = (
-        User.select(User, Department)
-        .join(Department, join_type=JOIN.LEFT_OUTER)
-        .order_by(User.username)
-    )
     return (
         render_template(
             "users/index.html",
-            users=list(users),
+            users=list(User.by_name()),
             locked=auth.locked_accounts(),
             departments=list(Department.select().order_by(Department.code)),
             roles=[(role, ROLE_TITLES[role]) for role in ROLES],
@@ -68,12 +62,10 @@ def update(user_id):
     if user.id == g.user.id and (role != ADMIN or not active):
         flash("不能停用自己或取消自己的管理员角色。", "error")
         return redirect(url_for("users.index"), code=303)
-    department = Department.get_or_none(Department.code == code) if code else None
-    if role not in ROLES or (code and department is None):
-        flash("角色或部门无效。", "error")
-        return redirect(url_for("users.index"), code=303)
-    if role == "editor" and department is None:
-        flash("填报人（editor）必须属于一个部门。", "error")
+    try:
+        department = auth.role_department(role, code)
+    except auth.AccountError as error:
+        flash(f"{user.username}：{error}", "error")
         return redirect(url_for("users.index"), code=303)
     with database.atomic():
         user.role, user.department = role, department

@@ -107,7 +107,7 @@
     focusField = null;
     if (!input) return;
     input.focus();
-    if (input.closest(".markdown-editor")) {
+    if (input.closest("form[data-draft-key]")) {
       // A narrative is written, not replaced: a selected whole would go at the first key.
       input.setSelectionRange(input.value.length, input.value.length);
       input.scrollTop = input.scrollHeight;

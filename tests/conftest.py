@@ -170,13 +170,18 @@ def page(browser):
     return browser()
 
 
+def page_csrf_token(html):
+    """The CSRF token a page gives htmx (`hx-headers`) and its forms."""
+    return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)
+
+
 class Browserless:
     """A test client that sends the page's CSRF token, as htmx does from `hx-headers`."""
 
     def __init__(self, client):
         self.client = client
         page = client.get("/").get_data(as_text=True)
-        self.token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+        self.token = page_csrf_token(page)
 
     def _send(self, method, url, data=None, token=True, htmx=True):
         headers = {"X-CSRFToken": self.token} if token else {}

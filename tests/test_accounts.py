@@ -10,7 +10,7 @@ from app import auth
 from app.accounts import COOKIE
 from app.cli import ensure_admin
 from app.models import LoginEvent, LoginThrottle, User, UserSession
-from tests.conftest import PASSWORD, logged_in
+from tests.conftest import PASSWORD, logged_in, page_csrf_token
 
 
 def _login_page_token(client):
@@ -44,7 +44,7 @@ def test_login_sets_a_safe_cookie_and_rotates_the_session(app, seeded):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     page = client.get("/").get_data(as_text=True)
     assert "editor（填报人 · 唐山市科学技术协会）" in page
-    after = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    after = page_csrf_token(page)
     assert after != before  # Flask's session, and its CSRF token, started anew
 
 
@@ -68,7 +68,7 @@ def test_a_wrong_password_says_so_without_telling_which_part(app, seeded):
 def test_logout_invalidates_the_old_cookie(app, seeded):
     client = logged_in(app, app.test_client(), "editor")
     token = client.get_cookie(COOKIE).value
-    csrf = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    csrf = page_csrf_token(client.get("/").get_data(as_text=True))
     assert client.post("/logout", data={"csrf_token": csrf}).status_code == 303
     replay = app.test_client()
     replay.set_cookie(COOKIE, token)
@@ -79,9 +79,7 @@ def test_disabling_a_user_ends_their_sessions_at_once(app, seeded):
     victim = logged_in(app, app.test_client(), "editor")
     assert victim.get("/").status_code == 200
     admin = logged_in(app, app.test_client(), "root")
-    csrf = re.search(
-        r'"X-CSRFToken": "([^"]+)"', admin.get("/users/").get_data(as_text=True)
-    ).group(1)
+    csrf = page_csrf_token(admin.get("/users/").get_data(as_text=True))
     with app.app_context():
         editor = User.get(User.username == "editor")
     data = {"role": "editor", "department": "405002", "csrf_token": csrf}  # no "active": unticked
@@ -189,9 +187,7 @@ def test_an_empty_database_gets_an_admin_whose_password_is_shown_once(tmp_path):
 
 
 def test_the_admin_page_creates_and_refuses_users(app, seeded, client):
-    csrf = re.search(
-        r'"X-CSRFToken": "([^"]+)"', client.get("/users/").get_data(as_text=True)
-    ).group(1)
+    csrf = page_csrf_token(client.get("/users/").get_data(as_text=True))
     ok = client.post(
         "/users/",
         data={
@@ -213,9 +209,7 @@ def test_the_admin_page_creates_and_refuses_users(app, seeded, client):
 
 
 def test_an_admin_cannot_lock_themself_out(app, seeded, client):
-    csrf = re.search(
-        r'"X-CSRFToken": "([^"]+)"', client.get("/users/").get_data(as_text=True)
-    ).group(1)
+    csrf = page_csrf_token(client.get("/users/").get_data(as_text=True))
     with app.app_context():
         root = User.get(User.username == "root")
     response = client.post(
@@ -240,7 +234,7 @@ def test_an_admin_sees_a_locked_account_and_unlocks_it(app, seeded, client):
     row = row[: row.index("</tr>")]
     assert "登录已锁定至" in row and "解锁" in row
     assert page.count("登录已锁定至") == 1  # nobody else is locked
-    csrf = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    csrf = page_csrf_token(page)
     response = client.post(
         f"/users/{editor.id}/unlock", data={"csrf_token": csrf}, follow_redirects=True
     )

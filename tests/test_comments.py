@@ -1,11 +1,9 @@
 """Reviewers' comments on a project or a row; editors of the department mark them resolved."""
 
-import re
-
 import pytest
 
 from app.models import Comment, Plan
-from tests.conftest import logged_in
+from tests.conftest import logged_in, page_csrf_token
 
 
 @pytest.fixture
@@ -17,7 +15,7 @@ def project(app, seeded):
 
 def _post(app, who, url, **data):
     client = logged_in(app, app.test_client(), who)
-    csrf = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    csrf = page_csrf_token(client.get("/").get_data(as_text=True))
     return client, client.post(url, data={"csrf_token": csrf, **data})
 
 

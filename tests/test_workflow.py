@@ -1,17 +1,15 @@
 """The review status of a plan: submit, return with reasons, approve; each recorded."""
 
-import re
-
 import pytest
 
 from app.models import Change, Plan
 from app.workflow import WorkflowError, change_status
-from tests.conftest import logged_in
+from tests.conftest import logged_in, page_csrf_token
 
 
 def _post(app, who, url, **data):
     client = logged_in(app, app.test_client(), who)
-    csrf = re.search(r'"X-CSRFToken": "([^"]+)"', client.get("/").get_data(as_text=True)).group(1)
+    csrf = page_csrf_token(client.get("/").get_data(as_text=True))
     return client.post(url, data={"csrf_token": csrf, **data}, follow_redirects=True)
 
 
