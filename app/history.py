@@ -13,9 +13,17 @@ from app.permissions import can_edit
 
 bp = Blueprint("history", __name__, url_prefix="/history")
 
-ACTIONS = {"edit": "修改", "create": "新增", "delete": "删除", "restore": "恢复", "move": "移动"}
+ACTIONS = {
+    "edit": "修改",
+    "create": "新增",
+    "delete": "删除",
+    "restore": "恢复",
+    "move": "移动",
+    "status": "审核",
+}
 ENTITIES = {"plan": "计划", "project": "项目", "indicator": "指标"}
-MOVE_FIELDS = {"position": "位置", "category": "二级指标"}
+# Fields a change may name that are not edited in a cell (app/editing.py names those).
+OTHER_FIELDS = {"position": "位置", "category": "二级指标", "status": "状态"}
 
 
 def _describe(changes):
@@ -42,7 +50,7 @@ def _describe(changes):
                 "action": ACTIONS.get(change.action, change.action),
                 "entity": ENTITIES.get(change.entity, change.entity),
                 "record": names.get((change.entity, change.record_id), ""),
-                "field": spec.label if spec else MOVE_FIELDS.get(change.field, ""),
+                "field": spec.label if spec else OTHER_FIELDS.get(change.field, ""),
                 "restorable": change.action == "delete"
                 or (change.action in ("edit", "restore") and spec is not None),
             }

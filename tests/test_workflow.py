@@ -57,3 +57,13 @@ def test_status_is_shown_with_the_buttons_each_role_may_use(app, seeded):
         logged_in(app, app.test_client(), "viewer").get("/plans/405002/2021").get_data(as_text=True)
     )
     assert "提交审核" not in viewer
+
+
+def test_the_history_page_names_a_status_change_in_chinese(app, seeded):
+    _post(app, "editor", "/plans/405002/2021/submit")
+    client = logged_in(app, app.test_client(), "viewer")
+    page = client.get("/history/plans/405002/2021").get_data(as_text=True)
+    row = page[page.index('class="action-status"') :]
+    row = row[: row.index("</tr>")]
+    assert ">状态</a>" in row and "<td>审核</td>" in row and "已提交" in row
+    assert ">status<" not in row
