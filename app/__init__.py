@@ -1,8 +1,13 @@
-"""The application factory: configuration, database, accounts, CSRF, blueprints, errors, CLI.
+"""The application factory: configuration, database, CSRF, the web layer, the CLI.
 
 Configuration is read in this order, each overriding the one before: the defaults below,
-`instance/config.py`, then the environment (`DATABASE_URL`, `SECRET_KEY`), then `test_config`.
-A missing SECRET_KEY is generated once into `instance/secret_key` and read from there after.
+`config.py` in the instance folder (`instance/` beside `app/`), then the environment
+(`DATABASE_URL`, `SECRET_KEY`), then `test_config`. A missing SECRET_KEY is generated once into
+`instance/secret_key` and read from there after.
+
+The layers, each importing only those below it (tests/test_layers.py checks this):
+`app.web` (Flask) → `app.services` (the database) → `app.db`, `app.models` → `app.formats`,
+`app.checks`, `app.domain` (pure).
 """
 
 import os
@@ -10,40 +15,25 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
-from flask_htmx import HTMX
 from flask_wtf.csrf import CSRFProtect
 
-from app import errors
+from app import cli, web
 from app.db import connect_database, database
-from app.formatting import chinese_ordinal, figure
-from app.rendering import render_markdown
 
 DEFAULT_DATABASE_URL = "sqlite:///instance/jixiao.sqlite3"
 
-# htmx swaps a 422 (the editor with its message) and a 409 (the editor with both values);
-# other errors are not swapped into a cell but shown as a toast by static/app.js.
-HTMX_CONFIG = {
-    "responseHandling": [
-        {"code": "204", "swap": False},
-        {"code": "[23]..", "swap": True},
-        {"code": "409", "swap": True, "error": False},
-        {"code": "422", "swap": True, "error": False},
-        {"code": "[45]..", "swap": False, "error": True},
-    ],
-    "allowEval": False,
-    "allowScriptTags": False,
-    "includeIndicatorStyles": False,
-    # Wire up swapped content (hx-* attributes, focus) in the same task as the swap. With
-    # htmx's default 20 ms a fast click or keystroke could reach a cell not yet listening.
-    "defaultSettleDelay": 0,
-}
-
 csrf = CSRFProtect()
-htmx = HTMX()
 
 
-def create_app(test_config=None):
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+def create_app(test_config=None, instance_path=None):
+    """A configured app; `instance_path` is the folder of config.py and the secret key."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
     app.config.from_mapping(
         DATABASE_URL=DEFAULT_DATABASE_URL,
         # A tab left open all day must still be able to save.
@@ -55,7 +45,7 @@ def create_app(test_config=None):
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_HTTPONLY=True,
     )
-    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_pyfile("config.py", silent=True)  # in the instance folder
     for name in ("DATABASE_URL", "SECRET_KEY"):
         if os.environ.get(name):
             app.config[name] = os.environ[name]
@@ -65,42 +55,16 @@ def create_app(test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
 
-    connect_database(app.config["DATABASE_URL"], base_dir=str(Path(app.instance_path).parent))
+    connect_database(app.config["DATABASE_URL"], base_dir=str(Path(app.root_path).parent))
 
     @app.before_request
     def _connect():
         # Kept open, one per worker thread (see app/db.py).
         database.connect(reuse_if_open=True)
 
-    from app import (
-        accounts,
-        cells,
-        cli,
-        comments,
-        history,
-        home,
-        indicators,
-        plans,
-        projects,
-        security,
-        users,
-    )
-
-    # Before CSRF: somebody not logged in is sent to the login page, whatever they sent.
-    accounts.register(app)
+    web.register(app)  # before CSRF: somebody not logged in goes to the login page first
     csrf.init_app(app)
-    htmx.init_app(app)
-    app.jinja_env.filters["figure"] = figure
-    app.jinja_env.filters["chinese_ordinal"] = chinese_ordinal
-    app.jinja_env.filters["markdown"] = render_markdown
-    app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
-
-    for module in (accounts, home, plans, projects, indicators, cells, history, users, comments):
-        app.register_blueprint(module.bp)
-    cells.register(app)
     cli.register(app)
-    security.register(app)
-    errors.register(app)
     return app
 
 

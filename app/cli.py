@@ -6,45 +6,15 @@ Chinese; a refused command exits with status 1 and says why. Passwords are read 
 input, never from the command line, where other users of the server could see them.
 """
 
-import secrets
 import sys
-from pathlib import Path
 
 import click
 
-from app import auth
-from app.db import migrate
-from app.document import MalformedDocument
-from app.importing import import_document
-from app.models import Category, Plan, User
-from app.permissions import ROLES
-from app.text_reader import decode, read_text
-
-DEMO_FILE = Path(__file__).parent / "demo" / "tangshan_kexie_2021.txt"
-
-
-def init_db(demo=False):
-    """Migrate the schema, make the framework's categories exist, and load the demo when empty.
-
-    Returns the import report of the demo, or None when it was not loaded.
-    """
-    migrate()
-    Category.sync_framework()
-    if demo and not Plan.select().exists():
-        return import_document(read_text(DEMO_FILE.read_text(encoding="utf-8")), user="示例数据")
-    return None
-
-
-def ensure_admin():
-    """Create the `admin` account when there is no user at all; returns its password, or None.
-
-    The password is random and only its hash is stored: the caller shows it once.
-    """
-    if User.select().exists():
-        return None
-    password = secrets.token_urlsafe(12)
-    auth.create_user("admin", "admin", password)
-    return password
+from app.domain.document import MalformedDocument
+from app.domain.permissions import ROLES
+from app.services import accounts
+from app.services.importing import import_file
+from app.services.setup import ensure_admin, init_db
 
 
 def _read_password(confirm):
@@ -54,12 +24,9 @@ def _read_password(confirm):
     return sys.stdin.readline().rstrip("\r\n")
 
 
-def read_file(path):
-    """A document file's text; a file that is not text is malformed, not a crash."""
-    return decode(Path(path).read_bytes())
-
-
 def register(app):
+    """Add the commands to the app's `flask` command."""
+
     @app.cli.command("init-db")
     @click.option(
         "--demo", is_flag=True, help="数据库为空时载入示例数据（唐山市科学技术协会 2021）"
@@ -84,8 +51,7 @@ def register(app):
         """Import a document in the text layout of the seed."""
         init_db()
         try:
-            user = f"导入 {Path(path).name}"[:100]  # the history's "who" for what it changes
-            report = import_document(read_text(read_file(path)), year=year, user=user)
+            report = import_file(path, year=year)
         except MalformedDocument as error:
             click.echo(f"导入失败，数据库未作任何改动。{path}：{error}", err=True)
             raise SystemExit(1) from None
@@ -101,8 +67,8 @@ def register(app):
         """Create a user; the password is read from standard input."""
         init_db()
         try:
-            user = auth.create_user(name, role, _read_password(confirm=True), department)
-        except auth.AccountError as error:
+            user = accounts.create_user(name, role, _read_password(confirm=True), department)
+        except accounts.AccountError as error:
             click.echo(f"未创建用户：{error}", err=True)
             raise SystemExit(1) from None
         click.echo(f"已创建用户 {user.username}（{role}）。")
@@ -111,13 +77,13 @@ def register(app):
     @click.argument("name")
     def set_password_command(name):
         """Set a user's password (read from standard input); ends the user's sessions."""
-        user = User.get_or_none(User.username == name)
+        user = accounts.user_named(name)
         if user is None:
             click.echo(f"没有用户 {name}", err=True)
             raise SystemExit(1)
         try:
-            auth.set_password(user, _read_password(confirm=True))
-        except auth.AccountError as error:
+            accounts.set_password(user, _read_password(confirm=True))
+        except accounts.AccountError as error:
             click.echo(f"未修改密码：{error}", err=True)
             raise SystemExit(1) from None
         click.echo(f"已为 {name} 设置新密码，其已登录的会话均已结束。")
@@ -125,7 +91,7 @@ def register(app):
     @app.cli.command("list-users")
     def list_users_command():
         """List the users with their roles and departments."""
-        for user in User.by_name():
+        for user in accounts.users():
             department = user.department.code if user.department else "-"
             state = "" if user.active else "（已停用）"
             click.echo(f"{user.username}\t{user.role}\t{department}{state}")

@@ -22,14 +22,23 @@ from peewee import (
     fn,
 )
 
-from app import framework
 from app.db import database
+from app.domain import framework
 
 
 class BaseModel(Model):
     class Meta:
         database = database
         legacy_table_names = False
+
+
+class SoftDeleted:
+    """A model whose rows a user deletes are kept, marked `deleted_at`, so they can be restored."""
+
+    @classmethod
+    def not_deleted(cls):
+        """The condition of the rows that are not deleted, for `.where()`."""
+        return cls.deleted_at.is_null()
 
 
 def _money():
@@ -53,7 +62,7 @@ class Plan(BaseModel):
     safeguards = TextField(default="")
     # 分项绩效目标 sections whose project was not found in the tables (Markdown).
     unmatched_summaries = TextField(default="")
-    status = CharField(default="draft")  # see app/workflow.py
+    status = CharField(default="draft")  # see app/domain/workflow.py
     status_reason = TextField(default="")
 
     class Meta:
@@ -71,9 +80,7 @@ class Plan(BaseModel):
 
     def ordered_projects(self):
         """The plan's projects that are not deleted, in the order of the document."""
-        return self.projects.where(Project.deleted_at.is_null()).order_by(
-            Project.position, Project.id
-        )
+        return self.projects.where(Project.not_deleted()).order_by(Project.position, Project.id)
 
     def labels(self):
         """The plan's own wording of each category it names differently, by category id."""
@@ -147,7 +154,7 @@ class CategoryLabel(BaseModel):
         indexes = ((("plan", "category"), True),)
 
 
-class Project(BaseModel):
+class Project(SoftDeleted, BaseModel):
     plan = ForeignKeyField(Plan, backref="projects", on_delete="CASCADE")
     code = CharField(default="")
     name = CharField(default="")
@@ -176,7 +183,7 @@ class Project(BaseModel):
         return (
             Indicator.select(Indicator, Category)
             .join(Category)
-            .where((Indicator.project == self) & Indicator.deleted_at.is_null())
+            .where((Indicator.project == self) & Indicator.not_deleted())
             .order_by(Indicator.position, Indicator.id)
         )
 
@@ -184,16 +191,14 @@ class Project(BaseModel):
     def totals(cls, plans):
         """{plan id: (project count, 预算数 sum)} for the given plans, summed exactly in Decimal."""
         totals = {}
-        rows = cls.select(cls.plan, cls.budget).where(
-            cls.plan.in_(plans) & cls.deleted_at.is_null()
-        )
+        rows = cls.select(cls.plan, cls.budget).where(cls.plan.in_(plans) & cls.not_deleted())
         for plan, budget in rows.tuples():
             count, total = totals.get(plan, (0, Decimal(0)))
             totals[plan] = (count + 1, total + (budget or 0))
         return totals
 
 
-class Indicator(BaseModel):
+class Indicator(SoftDeleted, BaseModel):
     """A 三级指标: the leaf row of the table, under a 二级 category."""
 
     project = ForeignKeyField(Project, backref="indicators", on_delete="CASCADE")
@@ -228,7 +233,7 @@ class Change(BaseModel):
 
 
 class User(BaseModel):
-    """A person who logs in. `role` is viewer, editor, reviewer or admin (app/permissions.py)."""
+    """A person who logs in. `role` is viewer, editor, reviewer or admin (app/domain/permissions.py)."""
 
     username = CharField(unique=True)
     password_hash = CharField()

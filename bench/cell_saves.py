@@ -35,7 +35,7 @@ def free_port():
 
 
 def version(text):
-    """The cell version the editor sends: see app/editing.py."""
+    """The cell version the editor sends: see app/domain/fields.py."""
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
 
 

@@ -1,6 +1,6 @@
 """Render time of the fifty adversarial Markdown texts of tests/adversarial_markdown.py.
 
-Prints each text's time (or that it is refused) and the worst; the bounds in app/rendering.py
+Prints each text's time (or that it is refused) and the worst; the bounds in app/domain/markdown.py
 keep every render under a second.
 
     .venv/bin/python bench/markdown_render.py
@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.rendering import _render, too_complex  # noqa: E402
+from app.domain.markdown import _render, too_complex  # noqa: E402
 from tests.adversarial_markdown import INPUTS  # noqa: E402
 
 

@@ -1,10 +1,10 @@
 """Fifty Markdown texts made to make Python-Markdown spin, for tests and bench/markdown_render.py.
 
-Each sits at or past the bounds of app/rendering.py: brackets, angle brackets, nesting, blocks
+Each sits at or past the bounds of app/domain/markdown.py: brackets, angle brackets, nesting, blocks
 and emphasis in the quantities that were measured to take seconds when unbounded.
 """
 
-from app.rendering import MAX_ANGLES, MAX_BRACKETS, MAX_CHARS, MAX_DEPTH, MAX_LINES
+from app.domain.markdown import MAX_ANGLES, MAX_BRACKETS, MAX_CHARS, MAX_DEPTH, MAX_LINES
 
 
 def _fill(unit, count, pad="甲"):

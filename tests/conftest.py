@@ -9,11 +9,12 @@ import pytest
 from argon2 import PasswordHasher
 from waitress.server import create_server
 
-from app import auth, create_app
-from app.accounts import COOKIE
-from app.cli import DEMO_FILE, init_db
+from app import create_app
 from app.db import database
-from app.models import Department
+from app.models import MODELS, Department
+from app.services import accounts
+from app.services.setup import DEMO_FILE, init_db
+from app.web.access import COOKIE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = "/usr/bin/chromium"
@@ -40,18 +41,23 @@ USERS = {
 @pytest.fixture(autouse=True, scope="session")
 def _cheap_password_hashing():
     """argon2id at its minimum cost: the real parameters cost 84 ms a hash, for every fixture."""
-    auth.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
 def login_token(app, username):
     """A session token for a user, as logging in gives one."""
     with app.app_context():
-        return auth.login(username, PASSWORD, "127.0.0.1")
+        return accounts.login(username, PASSWORD, "127.0.0.1")
 
 
 def logged_in(app, client, username):
     client.set_cookie(COOKIE, login_token(app, username))
     return client
+
+
+def database_snapshot():
+    """Every row of every table, to prove that something changed nothing."""
+    return {model.__name__: sorted(model.select().tuples()) for model in MODELS}
 
 
 def fixture_text(name):
@@ -81,7 +87,7 @@ def app(tmp_path):
         if TEST_DATABASE_URL:
             _wipe(database.obj)
         init_db()
-        auth.create_user("root", "admin", PASSWORD)
+        accounts.create_user("root", "admin", PASSWORD)
     return app
 
 
@@ -99,7 +105,7 @@ def seeded(app):
         report = init_db(demo=True)
         Department.create(code="406001", name="某市档案馆")
         for name, (role, department) in USERS.items():
-            auth.create_user(name, role, PASSWORD, department)
+            accounts.create_user(name, role, PASSWORD, department)
         return report
 
 

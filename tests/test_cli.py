@@ -1,7 +1,7 @@
 """The administrator's commands: init-db and import."""
 
-from app.cli import init_db
 from app.models import Change, Indicator, Plan, Project
+from app.services.setup import init_db
 from tests.conftest import FIXTURES
 
 

@@ -1,0 +1,66 @@
+"""The one reader of numbers, for what is typed in a cell and what is read from a file.
+
+Amounts are in 万元 and percentages in %. Both accept what offices type: full-width digits and
+signs (１０４４．９４, ２５％), thousands separators (1,044.94), a unit after the number (万元 or 元;
+%), white space around it. An amount in 元 becomes 万元. Nothing else is a number: no words
+(一百万), no exponents (1e309), no NaN or infinity. Blank text is no value (None).
+"""
+
+import re
+import unicodedata
+from decimal import Decimal
+
+# What the database's amount column holds exactly (app/models.py: 18 digits, 6 of them decimals).
+MAX_INTEGER_DIGITS = 12
+MAX_DECIMALS = 6
+
+_NUMBER = re.compile(r"([+-]?)(\d+(?:\.\d*)?|\.\d+)")
+_TEN_THOUSAND = Decimal(10000)
+
+
+class NumberError(ValueError):
+    """Text that is not the number asked for. The message follows the field's name, in Chinese:
+    `预算数` + `应为数字（万元），实际为“一百万”`."""
+
+
+def read_amount(text):
+    """An amount in 万元 (`1044.94`, `1,044.94万元`, `１０４４．９４`, `350000元` → 35), or None."""
+    cleaned, unit = _split(text, ("万元", "元"))
+    if cleaned is None:
+        return None
+    value = _decimal(cleaned, text, "万元")
+    if value < 0:
+        raise NumberError("不能为负数")
+    if unit == "元":
+        value = value / _TEN_THOUSAND
+    if value >= Decimal(10) ** MAX_INTEGER_DIGITS or value.as_tuple().exponent < -MAX_DECIMALS:
+        raise NumberError(f"超出范围：最多{MAX_INTEGER_DIGITS}位整数、{MAX_DECIMALS}位小数（万元）")
+    return value
+
+
+def read_percent(text):
+    """A percentage (`25`, `25%`, `２５％`, `80.5`), or None. Its range is the caller's to check."""
+    cleaned, _ = _split(text, ("%",))
+    if cleaned is None:
+        return None
+    return _decimal(cleaned, text, "百分比")
+
+
+def _split(text, units):
+    """(the number's text, its unit or None); (None, None) for blank text."""
+    cleaned = unicodedata.normalize("NFKC", text or "").strip().replace(",", "")
+    if not cleaned:
+        return None, None
+    for unit in units:  # longest first: 万元 before 元
+        if cleaned.endswith(unit):
+            return cleaned[: -len(unit)].strip(), unit
+    return cleaned, None
+
+
+def _decimal(cleaned, text, unit_name):
+    match = _NUMBER.fullmatch(cleaned)
+    if match is None:
+        shown = " ".join((text or "").split())[:20]
+        raise NumberError(f"应为数字（{unit_name}），实际为“{shown}”")
+    value = Decimal(match.group(0))
+    return value.copy_abs() if value.is_zero() else value  # -0 is 0

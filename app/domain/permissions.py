@@ -1,0 +1,83 @@
+"""Who may do what (DESIGN.md §8). Pure: every view asks here, on the server, for every object.
+
+viewer reads; editor reads and edits the plans of its own department and resolves comments on
+them; reviewer reads, comments on projects and rows, and returns or approves submitted plans;
+admin does everything, users included.
+"""
+
+VIEWER, EDITOR, REVIEWER, ADMIN = "viewer", "editor", "reviewer", "admin"
+ROLES = (VIEWER, EDITOR, REVIEWER, ADMIN)
+ROLE_TITLES = {VIEWER: "领导（查看）", EDITOR: "填报人", REVIEWER: "审核人", ADMIN: "管理员"}
+
+# Plan statuses in which its department's editors may change it (see app/domain/workflow.py).
+EDITABLE_STATUSES = ("draft", "returned")
+
+
+def can_read(user):
+    """Read every page: any active user."""
+    return user is not None and user.active
+
+
+def can_edit(user, plan):
+    """Change a plan's narrative, projects and indicators."""
+    if not can_read(user):
+        return False
+    if user.role == ADMIN:
+        return True
+    return (
+        user.role == EDITOR
+        and user.department_id == plan.department_id
+        and plan.status in EDITABLE_STATUSES
+    )
+
+
+def needs_department(role):
+    """An editor works for one department; the other roles may have one or not."""
+    return role == EDITOR
+
+
+def can_start_plans(user):
+    """Start a plan for some department: admins for any, editors for their own."""
+    return can_read(user) and user.role in (ADMIN, EDITOR)
+
+
+def can_create_plan(user, department_id):
+    """Start a plan for a department (None: a department that does not exist yet)."""
+    if not can_read(user):
+        return False
+    return user.role == ADMIN or (
+        user.role == EDITOR and department_id is not None and user.department_id == department_id
+    )
+
+
+def can_submit(user, plan):
+    """Submit a plan for review: its department's editors (whatever its status) and admins."""
+    return can_read(user) and (
+        user.role == ADMIN or (user.role == EDITOR and user.department_id == plan.department_id)
+    )
+
+
+def can_review(user):
+    """Return or approve submitted plans."""
+    return can_read(user) and user.role in (REVIEWER, ADMIN)
+
+
+def can_comment(user):
+    """Reviewers (and admins) comment on projects and rows."""
+    return can_review(user)
+
+
+def can_resolve(user, plan):
+    """A comment is marked resolved by those who answer for the plan."""
+    return can_submit(user, plan)
+
+
+def can_manage_users(user):
+    """Create users and change their roles, departments and passwords."""
+    return can_read(user) and user.role == ADMIN
+
+
+def keeps_admin(user, account, role, active):
+    """Whether an admin's change of `account` leaves them an active admin: nobody can disable
+    or demote themselves, so the site never loses its last way in by a slip."""
+    return account.id != user.id or (role == ADMIN and active)

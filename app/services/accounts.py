@@ -1,0 +1,253 @@
+"""Accounts: argon2id passwords, server-side sessions, login throttling, the login log.
+
+No Flask: the views pass the address and the cookie's token. Sessions live in the database,
+so logging out or disabling a user ends their sessions at once, in every worker process; the
+cookie holds a random token and the database only its hash. Failed logins are counted per
+account and per address in the database, so throttling holds across processes too.
+"""
+
+import datetime
+import hashlib
+import logging
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from peewee import JOIN
+
+from app.db import database
+from app.domain.permissions import ROLES, keeps_admin, needs_department
+from app.models import Department, LoginEvent, LoginThrottle, User, UserSession
+from app.services.errors import NotFound
+
+log = logging.getLogger("jixiao.auth")
+
+MIN_PASSWORD = 10
+IDLE_TIMEOUT = datetime.timedelta(hours=8)
+# A failure window: this many failures within WINDOW lock the key for LOCK.
+ACCOUNT_FAILURES, ADDRESS_FAILURES = 5, 30
+WINDOW = LOCK = datetime.timedelta(minutes=15)
+# The last-seen time is written at most this often, so reading a page is not a write.
+TOUCH_EVERY = datetime.timedelta(minutes=1)
+
+_hasher = PasswordHasher()  # argon2id, RFC 9106 parameters: t=3, m=64 MiB, p=4
+
+
+def use_hasher(hasher):
+    """Swap the password hasher (the tests use a cheap one)."""
+    global _hasher
+    _hasher = hasher
+
+
+class AccountError(ValueError):
+    """A refused account operation; the message is for the user, in Chinese."""
+
+
+def hash_password(password):
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"密码至少{MIN_PASSWORD}位")
+    return _hasher.hash(password)
+
+
+def _now():
+    return datetime.datetime.now()
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def role_department(role, department_code):
+    """The department a user of `role` is given (None: none), or AccountError saying why not."""
+    if role not in ROLES:
+        raise AccountError("角色应为 " + "、".join(ROLES) + " 之一")
+    department = None
+    if department_code:
+        department = Department.get_or_none(Department.code == department_code)
+        if department is None:
+            raise AccountError(f"没有编码为 {department_code} 的部门")
+    if needs_department(role) and department is None:
+        raise AccountError("填报人（editor）必须属于一个部门")
+    return department
+
+
+def create_user(username, role, password, department_code=None):
+    username = username.strip()
+    if not username or len(username) > 50 or any(c.isspace() for c in username):
+        raise AccountError("用户名不能为空、不能含空格，最多50个字符")
+    department = role_department(role, department_code)
+    password_hash = hash_password(password)
+    with database.atomic():
+        if User.get_or_none(User.username == username):
+            raise AccountError(f"用户名 {username} 已存在")
+        return User.create(
+            username=username, role=role, department=department, password_hash=password_hash
+        )
+
+
+def update_user(admin, user, role, department_code, active):
+    """An admin changes a user's role, department and whether they may log in; AccountError
+    saying why not (nobody disables or demotes themselves)."""
+    if not keeps_admin(admin, user, role, active):
+        raise AccountError("不能停用自己或取消自己的管理员角色。")
+    department = role_department(role, department_code)
+    with database.atomic():
+        user.role, user.department = role, department
+        user.save(only=[User.role, User.department])
+        if active != user.active:
+            set_active(user, active)
+
+
+def users():
+    """Every user with their department, by username."""
+    return list(User.by_name())
+
+
+def user_by_id(user_id):
+    """A user by id, or NotFound."""
+    user = User.get_or_none(User.id == user_id)
+    if user is None:
+        raise NotFound(f"user {user_id}")
+    return user
+
+
+def user_named(username):
+    """A user by name, or None."""
+    return User.get_or_none(User.username == username)
+
+
+def any_user():
+    """Whether any user exists at all."""
+    return User.select().exists()
+
+
+def set_password(user, password):
+    """A new password ends every session of the user and lifts a lock on the account."""
+    user.password_hash = hash_password(password)
+    user.save(only=[User.password_hash])
+    end_sessions(user)
+    unlock(user)
+
+
+def set_active(user, active):
+    """Disabling a user ends every session of theirs at once."""
+    user.active = active
+    user.save(only=[User.active])
+    if not active:
+        end_sessions(user)
+
+
+def end_sessions(user):
+    UserSession.delete().where(UserSession.user == user).execute()
+
+
+def locked_accounts():
+    """{username: until when} of the accounts locked now by failed logins."""
+    rows = LoginThrottle.select().where(
+        LoginThrottle.key.startswith("user:") & (LoginThrottle.locked_until > _now())
+    )
+    return {row.key.removeprefix("user:"): row.locked_until for row in rows}
+
+
+def unlock(user):
+    """Lift a lock on the account (an admin helping someone back in); the address lock stays."""
+    LoginThrottle.delete().where(LoginThrottle.key == f"user:{user.username}").execute()
+
+
+def _locked(key, now):
+    row = LoginThrottle.get_or_none(LoginThrottle.key == key)
+    return row is not None and row.locked_until is not None and row.locked_until > now
+
+
+def _fail(key, limit, now):
+    row, _ = LoginThrottle.get_or_create(key=key)
+    if row.first_failure is None or now - row.first_failure > WINDOW:
+        row.failures, row.first_failure = 0, now
+    row.failures += 1
+    if row.failures >= limit:
+        row.locked_until = now + LOCK
+    row.save()
+
+
+def _record(username, address, success, reason=""):
+    LoginEvent.create(username=username[:50], address=address, success=success, reason=reason)
+    level = logging.INFO if success else logging.WARNING
+    log.log(
+        level,
+        "login %s user=%s address=%s %s",
+        "ok" if success else "failed",
+        username[:50],
+        address,
+        reason,
+    )
+
+
+def login(username, password, address):
+    """A new session token for a right password, or AccountError saying why not.
+
+    The same message answers a wrong name and a wrong password, so names cannot be probed.
+    Failures are committed before the error is raised: a rolled-back count throttles nothing.
+    """
+    now = _now()
+    account_key, address_key = f"user:{username[:50]}", f"addr:{address}"
+    refusal = None
+    with database.atomic():
+        if _locked(account_key, now) or _locked(address_key, now):
+            _record(username, address, False, "throttled")
+            minutes = int(LOCK.total_seconds() // 60)
+            refusal = f"登录失败次数过多，请{minutes}分钟后再试"
+        else:
+            user = User.get_or_none(User.username == username)
+            if user is None or not _verify(user, password) or not user.active:
+                _fail(account_key, ACCOUNT_FAILURES, now)
+                _fail(address_key, ADDRESS_FAILURES, now)
+                disabled = user is not None and not user.active
+                _record(username, address, False, "disabled" if disabled else "bad credentials")
+                refusal = "用户名或密码不正确，或账号已停用"
+            else:
+                unlock(user)
+                token = secrets.token_urlsafe(32)
+                UserSession.create(token_hash=_token_hash(token), user=user, address=address)
+                _record(username, address, True)
+    if refusal:
+        raise AccountError(refusal)
+    return token
+
+
+def _verify(user, password):
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+        user.save(only=[User.password_hash])
+    return True
+
+
+def session_user(token):
+    """The active user of a session token, or None (unknown, ended, idle too long, disabled)."""
+    if not token:
+        return None
+    row = (
+        UserSession.select(UserSession, User, Department)
+        .join(User)
+        .join(Department, JOIN.LEFT_OUTER)
+        .where(UserSession.token_hash == _token_hash(token))
+        .first()
+    )
+    if row is None:
+        return None
+    now = _now()
+    if not row.user.active or now - row.last_seen > IDLE_TIMEOUT:
+        row.delete_instance()
+        return None
+    if now - row.last_seen > TOUCH_EVERY:
+        row.last_seen = now
+        row.save(only=[UserSession.last_seen])
+    return row.user
+
+
+def logout(token):
+    if token:
+        UserSession.delete().where(UserSession.token_hash == _token_hash(token)).execute()

@@ -1,0 +1,300 @@
+"""Writes a read `Document` into the database: one transaction, updated in place, nothing doubled.
+
+The department is matched by code and the plan by department and year. Projects are matched
+by 项目编码 (by name when a project has no code) and indicators by their 二级 and 三级 name, so a
+re-import updates rows rather than adding new ones. A project the database has but the file
+does not is kept and reported, never deleted; an indicator the file dropped is deleted the way a
+user deletes one, restorable. A re-import files every value it changes in the history, under
+the `user` it is given, like an edit on the page. Any error rolls the whole import back.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.db import database
+from app.domain import framework
+from app.domain.document import FIRST_YEAR, LAST_YEAR, MalformedDocument, Notice
+from app.domain.fields import version
+from app.domain.framework import squeeze
+from app.formats import text
+from app.formats.narrative import escape
+from app.models import Category, CategoryLabel, Department, Indicator, Plan, Project
+from app.services.history import record_change, soft_delete
+from app.services.plans import create_plan, create_project, ensure_department
+
+
+@dataclass
+class ImportReport:
+    department: Department
+    plan: Plan
+    plan_created: bool
+    projects_created: int = 0
+    projects_updated: int = 0
+    indicators_created: int = 0
+    indicators_updated: int = 0
+    indicators_removed: int = 0
+    values_changed: int = 0
+    kept_projects: list = field(default_factory=list)
+    notices: list = field(default_factory=list)
+
+    def summary(self):
+        """What the import did, in one Chinese sentence."""
+        plan = f"{self.department.code} {self.department.name} {self.plan.year}年"
+        verb = "新建" if self.plan_created else "更新"
+        text = (
+            f"{verb}了{plan}的绩效目标：新增项目{self.projects_created}个、更新{self.projects_updated}个；"
+            f"新增指标{self.indicators_created}条、更新{self.indicators_updated}条、"
+            f"删除{self.indicators_removed}条。"
+        )
+        if self.values_changed:
+            text += f"改动的{self.values_changed}处数值已记入修改记录，可在那里查看和恢复。"
+        if self.kept_projects:
+            text += (
+                "数据库中另有文件里没有的项目，未作改动：" + "、".join(self.kept_projects) + "。"
+            )
+        return text
+
+
+def import_file(path, year=None, user=None):
+    """Import a document file (the seed's text layout) as `import_document` does; the history
+    names `导入 FILE` unless `user` is given."""
+    path = Path(path)
+    document = text.read(path.read_bytes())
+    return import_document(document, year, f"导入 {path.name}"[:100] if user is None else user)
+
+
+def import_document(document, year=None, user=""):
+    """Write `document` as the plan of its department for `year` (inferred when None).
+
+    `user` is who the history names for what the import changed.
+    """
+    year = year or document.inferred_year()
+    if year is None:
+        raise MalformedDocument(0, "无法从文件推断预算年度，请指定年度（如 --year 2021）")
+    if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+        raise MalformedDocument(0, f"预算年度应在{FIRST_YEAR}—{LAST_YEAR}之间，收到的是{year}")
+    level1_names = {
+        framework.canonical_level1(slot.level1)
+        for project in document.projects
+        for slot in project.slots
+    }
+    layout = framework.detect_layout(level1_names)
+    with database.atomic():
+        return _write(document, int(year), layout, user)
+
+
+def _write(document, year, layout, user):
+    department = ensure_department(document.department_code, document.department_name, rename=True)
+    plan = Plan.get_or_none(department=department, year=year)
+    created = plan is None
+    if created:
+        plan = create_plan(department, year, layout, user)
+    report = ImportReport(department, plan, plan_created=created)
+    writer = _Writer(user, report)
+    plan.layout = layout
+    writer.update(
+        "plan", plan, {"overall_goal": document.overall_goal, "safeguards": document.safeguards}
+    )
+    report.notices.extend(document.notices)
+
+    categories = _Categories(plan, report.notices)
+    summaries = _summaries_by_name(document)
+    existing = defaultdict(list)
+    for project in plan.ordered_projects():
+        existing[_project_key(project.code, project.name)].append(project)
+
+    for position, data in enumerate(document.projects):
+        matches = existing[_project_key(data.code, data.name)]
+        values = _project_values(data, summaries.pop(squeeze(data.name), None))
+        if matches:
+            project = matches.pop(0)
+            project.position = position
+            writer.update("project", project, values)
+            report.projects_updated += 1
+        else:
+            project = create_project(plan, user, values, position, record=not created)
+            report.projects_created += 1
+        for slot in data.slots:
+            categories.resolve(slot.level1, slot.level2, slot.line)
+        _write_indicators(project, data.indicators, categories, writer)
+
+    kept = [project for projects in existing.values() for project in projects]
+    for offset, project in enumerate(kept, len(document.projects)):
+        project.position = offset
+        project.save(only=[Project.position])
+        report.kept_projects.append(project.name or project.code)
+
+    plan.unmatched_summaries = "\n\n".join(
+        f"**{escape(summary.name)}**\n\n{summary.markdown}" for summary in summaries.values()
+    )
+    for summary in summaries.values():
+        report.notices.append(
+            Notice(summary.line, f"分项绩效目标“{summary.name}”在绩效表中找不到同名项目")
+        )
+    plan.save()
+    categories.finish()
+    return report
+
+
+def _project_key(code, name):
+    return code.strip() if code.strip() else "名称:" + squeeze(name)
+
+
+def _summaries_by_name(document):
+    summaries = {}
+    for summary in document.summaries:
+        summaries.setdefault(squeeze(summary.name), summary)
+    return summaries
+
+
+def _project_values(data, summary):
+    q1, q2, q3, q4 = data.plan_quarters
+    return {
+        "code": data.code,
+        "name": data.name,
+        "funds_use": data.funds_use,
+        "budget": data.budget,
+        "fiscal_funds": data.fiscal_funds,
+        "other_funds": data.other_funds,
+        "plan_q1": q1,
+        "plan_q2": q2,
+        "plan_q3": q3,
+        "plan_q4": q4,
+        "goal": data.goal,
+        "summary": summary.markdown if summary else "",
+    }
+
+
+def _write_indicators(project, indicators, categories, writer):
+    existing = defaultdict(list)
+    for indicator in project.ordered_indicators():
+        indicator.project = project  # its scope in the history, without a query per row
+        existing[(indicator.category_id, indicator.name)].append(indicator)
+    report = writer.report
+    for position, data in enumerate(indicators):
+        category = categories.resolve(data.level1, data.level2, data.line)
+        matches = existing[(category.id, data.name)]
+        values = {
+            "name": data.name,
+            "description": data.description,
+            "target": data.target,
+            "basis": data.basis,
+        }
+        if matches:
+            indicator = matches.pop(0)
+            indicator.position = position
+            writer.update("indicator", indicator, values)
+            report.indicators_updated += 1
+        else:
+            indicator = Indicator.create(
+                project=project, category=category, position=position, **values
+            )
+            writer.created("indicator", indicator, category.name)
+            report.indicators_created += 1
+    for indicator in (row for rows in existing.values() for row in rows):
+        soft_delete("indicator", indicator, writer.user)
+        report.indicators_removed += 1
+
+
+class _Writer:
+    """Writes what the file says into existing rows and files each changed value in the history
+    under the import's user, as the page would. A plan the import creates is recorded once, as
+    created, not value by value or row by row."""
+
+    def __init__(self, user, report):
+        self.user = user
+        self.report = report
+
+    def update(self, entity, record, values):
+        """Set `values` on a stored record and save it, recording the values that changed."""
+        edits = []
+        for name, new in values.items():
+            old = getattr(record, name)
+            if version(old) != version(new):
+                edits.append((name, old, new))
+            setattr(record, name, new)
+        record.save()
+        if not self.report.plan_created:
+            for name, old, new in edits:
+                record_change(entity, record, "edit", name, old, new, self.user)
+            self.report.values_changed += len(edits)
+
+    def created(self, entity, record, label):
+        if not self.report.plan_created:
+            record_change(entity, record, "create", new=label, user=self.user)
+
+
+class _Categories:
+    """Maps a document's (一级, 二级) wording to the plan's Category rows.
+
+    Pairs outside the layout get categories of the plan's own, so their indicators are kept;
+    wording that differs from the framework's name is remembered as a CategoryLabel.
+    """
+
+    def __init__(self, plan, notices):
+        self.plan = plan
+        self.notices = notices
+        self.tree = {
+            parent.name: (parent, {c.name: c for c in children})
+            for parent, children in plan.categories()
+        }
+        self.labels = {}
+        self.used_own = set()
+
+    def resolve(self, level1_label, level2_label, line):
+        name1 = framework.canonical_level1(level1_label)
+        name2 = framework.canonical_level2(level2_label)
+        parent, children = self._level1(name1)
+        child = children.get(name2)
+        if child is None:
+            child = Category.create(
+                layout=self.plan.layout,
+                parent=parent,
+                name=name2,
+                position=parent.position + 50 + len(children),
+                plan=self.plan,
+            )
+            children[name2] = child
+            title = framework.LAYOUT_TITLES[self.plan.layout]
+            self.notices.append(
+                Notice(line, f"“{level1_label}—{level2_label}”不在{title}中，已照原样导入")
+            )
+        if not child.standard:
+            self.used_own.update((parent.id, child.id))
+        self._label(parent, level1_label)
+        self._label(child, level2_label)
+        return child
+
+    def _level1(self, name):
+        if name not in self.tree:
+            position = 1000 + 100 * len(self.tree)
+            parent = Category.create(
+                layout=self.plan.layout, parent=None, name=name, position=position, plan=self.plan
+            )
+            self.tree[name] = (parent, {})
+        return self.tree[name]
+
+    def _label(self, category, label):
+        wording = squeeze(label)
+        if wording != category.name:
+            self.labels[category.id] = wording
+
+    def finish(self):
+        """Store the wording; drop own categories nothing uses any more."""
+        CategoryLabel.delete().where(CategoryLabel.plan == self.plan).execute()
+        for category_id, label in self.labels.items():
+            CategoryLabel.create(plan=self.plan, category=category_id, label=label)
+        in_use = {
+            row.category_id
+            for row in Indicator.select(Indicator.category)
+            .join(Project)
+            .where(Project.plan == self.plan)
+        }
+        keep = self.used_own | in_use
+        own = Category.select().where(Category.plan == self.plan)
+        # Children first, so that a parent left without children can go too.
+        for category in sorted(own, key=lambda row: row.parent_id is None):
+            has_children = Category.select().where(Category.parent == category.id).exists()
+            if category.id not in keep and not has_children:
+                category.delete_instance()

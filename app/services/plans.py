@@ -1,0 +1,111 @@
+"""Departments, their yearly plans and the plans' projects: finding them, and creating them.
+
+Creation is here once, for the page and the import alike: a plan or a project created is filed
+in the history as created, by whoever created it. What the pages read of a plan (its projects,
+totals, the official table's rows) is here too.
+"""
+
+from app.db import database
+from app.domain.indicator_table import indicator_rows
+from app.models import Comment, Department, Plan, Project
+from app.services.errors import NotFound
+from app.services.history import record_change
+
+
+def departments():
+    """Every department, by code."""
+    return list(Department.select().order_by(Department.code))
+
+
+def department(code):
+    """The department with a code, or None."""
+    return Department.get_or_none(Department.code == code)
+
+
+def ensure_department(code, name, rename=False):
+    """The department with `code`, created with `name` when new; renamed when `rename`."""
+    found, created = Department.get_or_create(code=code, defaults={"name": name})
+    if rename and not created and found.name != name:
+        found.name = name
+        found.save(only=[Department.name])
+    return found
+
+
+def all_plans():
+    """Every plan with its department, by department code then newest year first, and
+    {plan id: (project count, 预算数 sum)}."""
+    plans = list(
+        Plan.select(Plan, Department).join(Department).order_by(Department.code, Plan.year.desc())
+    )
+    return plans, Project.totals(plans)
+
+
+def has_plan(department, year):
+    """Whether a department has a plan for a year."""
+    return Plan.select().where((Plan.department == department) & (Plan.year == year)).exists()
+
+
+def find_plan(department_code, year):
+    """The plan of a department (by code) and year, with its department; or NotFound."""
+    plan = Plan.find(department_code, year)
+    if plan is None:
+        raise NotFound(f"plan {department_code} {year}")
+    return plan
+
+
+def plan_by_id(plan_id):
+    """A plan by id, with its department."""
+    return Plan.select(Plan, Department).join(Department).where(Plan.id == plan_id).get()
+
+
+def create_plan(department, year, layout, user=""):
+    """A new, empty plan of a department for a year, recorded as created by `user`."""
+    with database.atomic():
+        plan = Plan.create(department=department, year=year, layout=layout)
+        record_change("plan", plan, "create", new=f"{year}年", user=user)
+    return plan
+
+
+def create_project(plan, user="", values=None, position=None, record=True):
+    """A new project in a plan, filled with `values`, at `position` (default: last).
+
+    Recorded as created by `user`, unless `record` is False (inside a plan that is itself
+    being created, which is recorded once).
+    """
+    with database.atomic():
+        if position is None:
+            position = plan.ordered_projects().count()
+        project = Project.create(plan=plan, position=position, **(values or {}))
+        if record:
+            record_change("project", project, "create", new=project.name, user=user)
+    return project
+
+
+def live_project(project_id):
+    """A project that is not deleted, with its plan and department; or NotFound."""
+    project = (
+        Project.select(Project, Plan, Department)
+        .join(Plan)
+        .join(Department)
+        .where((Project.id == project_id) & Project.not_deleted())
+        .first()
+    )
+    if project is None:
+        raise NotFound(f"project {project_id}")
+    return project
+
+
+def money_totals(projects):
+    """{预算数, 财政资金, 其他资金: sum} over some projects, exactly."""
+    return {
+        name: sum((getattr(p, name) or 0) for p in projects)
+        for name in ("budget", "fiscal_funds", "other_funds")
+    }
+
+
+def project_table(project):
+    """What the official table of a project shows: (its plan's category tree, the rows with
+    merged 一级/二级 cells and empty slots, {indicator id: open comments})."""
+    categories = project.plan.categories()
+    rows = indicator_rows(categories, list(project.ordered_indicators()), project.plan.labels())
+    return categories, rows, Comment.open_counts(project)

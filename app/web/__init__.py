@@ -1,0 +1,52 @@
+"""The web layer: Flask only. One blueprint per resource, plus what the blueprints share.
+
+Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
+`cells` (in-place editing), `history`, `comments`, `users`. Shared, never a blueprint:
+`access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
+answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
+
+May import: Flask and its extensions, `app.domain` and `app.services`; never `app.models` or
+`app.db` (every read and write goes through a service). A blueprint never imports another
+blueprint: what two share goes into a shared module or a layer down. tests/test_layers.py
+checks both.
+"""
+
+from app.domain import permissions
+from app.domain.formatting import chinese_ordinal, figure
+from app.domain.markdown import render_markdown
+from app.web import (
+    access,
+    auth,
+    cells,
+    comments,
+    errors,
+    headers,
+    history,
+    home,
+    indicators,
+    links,
+    plans,
+    projects,
+    users,
+)
+from app.web.hx import HTMX_CONFIG, htmx
+
+BLUEPRINTS = (auth, home, plans, projects, indicators, cells, history, users, comments)
+
+
+def register(app):
+    """Wire the web layer into an app: who is asking (before CSRF, so somebody not logged in is
+    sent to the login page whatever they sent), blueprints, template helpers, headers, errors."""
+    access.register(app)
+    htmx.init_app(app)
+    for module in BLUEPRINTS:
+        app.register_blueprint(module.bp)
+    app.jinja_env.filters["figure"] = figure
+    app.jinja_env.filters["chinese_ordinal"] = chinese_ordinal
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
+    app.jinja_env.globals["permissions"] = permissions
+    cells.register(app)
+    links.register(app)
+    headers.register(app)
+    errors.register(app)

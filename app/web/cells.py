@@ -1,0 +1,178 @@
+"""In-place editing of every cell: show a cell group, open its editor, save it, preview Markdown.
+
+A cell group (see app/domain/fields.py) is shown in one of three shapes: a table cell (`td`), a row
+of cells edited together (`money`, `quarters`), or a Markdown section (`markdown`). Every
+response is a fragment that replaces the group's element: 200 with the saved value, 422 with the
+editor and the message beside the field, 409 with the editor showing the other person's value.
+"""
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, g, render_template, request, url_for
+
+from app.domain.fields import FIELDS, Edit, as_text, groups, version
+from app.domain.markdown import render_markdown
+from app.domain.permissions import can_edit
+from app.services.errors import NotFound
+from app.services.records import load, plan_of
+from app.services.saving import save_cell
+from app.web.access import require
+
+bp = Blueprint("cells", __name__, url_prefix="/cells")
+
+# Where a group sits decides its shape; table cells may span columns of the official form.
+SHAPES = {
+    ("project", "money"): "money",
+    ("project", "quarters"): "quarters",
+    ("project", "summary"): "markdown",
+    ("plan", "overall_goal"): "markdown",
+    ("plan", "safeguards"): "markdown",
+}
+COLSPANS = {
+    ("project", "code"): 2,
+    ("project", "name"): 2,
+    ("project", "funds_use"): 5,
+    ("project", "goal"): 5,
+}
+
+
+@dataclass
+class FieldView:
+    name: str
+    label: str
+    kind: str
+    multiline: bool
+    text: str  # the stored value as shown, or what the user typed
+    version: str
+    error: str = ""
+    conflict: str | None = None  # the other person's value, on a 409
+
+
+@dataclass
+class CellView:
+    entity: str
+    record: object
+    group: str
+    fields: list
+    editable: bool = False
+    editing: bool = False
+    just_saved: bool = False
+
+    @property
+    def shape(self):
+        return SHAPES.get((self.entity, self.group), "td")
+
+    @property
+    def colspan(self):
+        return COLSPANS.get((self.entity, self.group), 1)
+
+    @property
+    def dom_id(self):
+        prefix = "" if self.entity == "indicator" else f"{self.entity}-"
+        return f"cell-{prefix}{self.record.id}-{self.group}"
+
+    def url(self, action=""):
+        endpoint = "cells.edit" if action == "edit" else "cells.show"
+        return url_for(endpoint, entity=self.entity, record_id=self.record.id, group=self.group)
+
+    @property
+    def save_url(self):
+        return self.url()
+
+    @property
+    def preview_url(self):
+        return url_for("cells.preview", entity=self.entity, group=self.group)
+
+    @property
+    def history_url(self):
+        return url_for(
+            "history.for_cell", entity=self.entity, record_id=self.record.id, field=self.group
+        )
+
+    @property
+    def draft_key(self):
+        return f"jixiao-draft:{self.entity}:{self.record.id}:{self.group}"
+
+    @property
+    def rendered(self):
+        return render_markdown(self.fields[0].text)
+
+
+def cell(entity, record, group, editable=False, editing=False, outcome=None):
+    """The view of a cell group: as stored, or as a save `outcome` left it.
+
+    `editable` says whether the person looking may open its editor.
+    """
+    views = []
+    for name in groups(entity)[group]:
+        spec = FIELDS[entity][name]
+        stored = getattr(record, name)
+        view = FieldView(
+            name, spec.label, spec.kind, spec.multiline, as_text(stored), version(stored)
+        )
+        if outcome is not None:
+            view.text = outcome.typed.get(name, view.text)
+            view.version = outcome.versions.get(name, view.version)
+            view.error = outcome.errors.get(name, "")
+            if name in outcome.conflicts:
+                view.conflict = as_text(outcome.conflicts[name])
+        views.append(view)
+    return CellView(entity, record, group, views, editable=editable or editing, editing=editing)
+
+
+def _load(entity, record_id, group):
+    """The live record of a cell group, and whether the user may edit it; NotFound when the
+    record or the group does not exist."""
+    if group not in groups(entity):
+        raise NotFound(f"{entity}.{group}")
+    record = load(entity, record_id)
+    return record, can_edit(g.user, plan_of(entity, record))
+
+
+def _fragment(view, status=200):
+    response = render_template("cells/_fragment.html", view=view)
+    return response, status
+
+
+@bp.get("/<entity>/<int:record_id>/<group>")
+def show(entity, record_id, group):
+    """A cell group as stored (an editor's Esc puts this back)."""
+    record, editable = _load(entity, record_id, group)
+    return _fragment(cell(entity, record, group, editable=editable))
+
+
+@bp.get("/<entity>/<int:record_id>/<group>/edit")
+def edit(entity, record_id, group):
+    """A cell group's editor, with the stored values and their versions."""
+    record, editable = _load(entity, record_id, group)
+    require(editable)
+    return _fragment(cell(entity, record, group, editing=True))
+
+
+@bp.put("/<entity>/<int:record_id>/<group>")
+def save(entity, record_id, group):
+    """Save an editor: 200 with the saved cell, 422 with the message, 409 with both values."""
+    edit = Edit.from_form(entity, group, request.form) or abort(404)
+    outcome = save_cell(g.user, record_id, edit)
+    if outcome.status == 200:
+        view = cell(entity, outcome.record, group, editable=True)
+        view.just_saved = True
+        return _fragment(view)
+    view = cell(entity, outcome.record, group, editing=True, outcome=outcome)
+    return _fragment(view, outcome.status)
+
+
+@bp.post("/preview/<entity>/<group>")
+def preview(entity, group):
+    """The sanitised HTML of a Markdown text as it is being typed."""
+    names = groups(entity).get(group)
+    if not names or FIELDS[entity][names[0]].kind != "markdown":
+        abort(404)
+    return render_template(
+        "cells/_preview.html", html=render_markdown(request.form.get(names[0], ""))
+    )
+
+
+def register(app):
+    """Make `cell(...)` available to every template."""
+    app.jinja_env.globals["cell"] = cell

@@ -1,0 +1,48 @@
+"""How refused and failed requests are answered: a Chinese page, or a toast for htmx.
+
+An htmx request is never answered with a page to swap into a cell: its message goes in an
+HX-Trigger toast (static/app.js shows it) and the cell stays as it was. A service's NotFound is
+a 404 and its Forbidden a 403, wherever they are raised. No stack trace or SQL ever reaches the
+browser.
+"""
+
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+
+from app.services.errors import Forbidden, NotFound
+from app.web import hx
+from app.web.hx import htmx
+
+_FORBIDDEN = (403, "没有权限", "您没有权限执行这个操作。")
+MESSAGES = {
+    CSRFError: (
+        400,
+        "请求无效",
+        "页面已过期或请求不完整（缺少安全令牌），未保存。请刷新页面后重试。",
+    ),
+    403: _FORBIDDEN,
+    Forbidden: _FORBIDDEN,
+    413: (413, "内容过大", "提交的内容过大，未保存。"),
+}
+
+
+def refusal(status, title, message):
+    """The answer to a refused request: a toast for htmx, a page otherwise."""
+    if htmx:
+        return message, status, hx.toast(message)
+    return render_template("errors/400.html", title=title, message=message), status
+
+
+def register(app):
+    """Answer every refusal and failure in Chinese."""
+    for error, (status, title, message) in MESSAGES.items():
+        app.register_error_handler(error, lambda _, s=status, t=title, m=message: refusal(s, t, m))
+
+    @app.errorhandler(404)
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        return render_template("errors/404.html"), 404
+
+    @app.errorhandler(500)
+    def server_error(error):
+        return render_template("errors/500.html"), 500

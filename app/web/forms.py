@@ -1,0 +1,37 @@
+"""WTForms classes; field names equal the model fields they fill."""
+
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from app.domain import framework
+from app.domain.document import FIRST_YEAR, LAST_YEAR
+
+
+class PlanForm(FlaskForm):
+    """A new plan: a department (new or existing, by code) and a budget year."""
+
+    code = StringField(
+        "部门编码",
+        validators=[
+            DataRequired("请填写部门编码"),
+            Regexp(r"^[0-9A-Za-z]{1,20}$", message="部门编码只能由数字和字母组成，最多20位"),
+        ],
+    )
+    name = StringField(
+        "部门名称（新部门必填）",
+        validators=[Optional(), Length(max=100, message="部门名称最多100个字")],
+    )
+    year = IntegerField(
+        "预算年度",
+        validators=[
+            DataRequired("请填写预算年度（四位数字）"),
+            NumberRange(FIRST_YEAR, LAST_YEAR, message=f"预算年度应在{FIRST_YEAR}—{LAST_YEAR}之间"),
+        ],
+    )
+    layout = SelectField(
+        "指标体系",
+        choices=[SelectChoice(value, title) for value, title in framework.LAYOUT_TITLES.items()],
+        default=framework.CLASSIC,
+    )

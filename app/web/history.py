@@ -1,0 +1,110 @@
+"""The history pages: who changed what and when, old → new, per plan, project or cell; restore.
+
+A restore is itself a recorded change, and a deleted indicator or project comes back from here.
+"""
+
+from flask import Blueprint, flash, g, redirect, render_template, request
+
+from app.domain.fields import FIELDS, groups
+from app.domain.permissions import can_edit
+from app.services.history import CannotRestore, changes_of, find_change, record_names, restore
+from app.services.plans import find_plan, plan_by_id
+from app.services.records import find, scope
+from app.web.access import require
+from app.web.links import plan_url
+
+bp = Blueprint("history", __name__, url_prefix="/history")
+
+ACTIONS = {
+    "edit": "修改",
+    "create": "新增",
+    "delete": "删除",
+    "restore": "恢复",
+    "move": "移动",
+    "status": "审核",
+}
+ENTITIES = {"plan": "计划", "project": "项目", "indicator": "指标"}
+# Fields a change may name that are not edited in a cell (app/domain/fields.py names those).
+OTHER_FIELDS = {"position": "位置", "category": "二级指标", "status": "状态"}
+
+
+def _describe(changes):
+    """Rows for the template: each change with the names of what it touched."""
+    changes = list(changes)
+    names = record_names(changes)
+    rows = []
+    for change in changes:
+        spec = FIELDS.get(change.entity, {}).get(change.field)
+        rows.append(
+            {
+                "change": change,
+                "action": ACTIONS.get(change.action, change.action),
+                "entity": ENTITIES.get(change.entity, change.entity),
+                "record": names.get((change.entity, change.record_id), ""),
+                "field": spec.label if spec else OTHER_FIELDS.get(change.field, ""),
+                "restorable": change.action == "delete"
+                or (change.action in ("edit", "restore") and spec is not None),
+            }
+        )
+    return rows
+
+
+def _page(plan, project, title, changes, cell=None):
+    return render_template(
+        "history/index.html",
+        plan=plan,
+        project=project,
+        title=title,
+        rows=_describe(changes),
+        cell=cell,
+        editable=can_edit(g.user, plan),
+    )
+
+
+@bp.get("/plans/<department_code>/<int:year>")
+def for_plan(department_code, year):
+    """Every change of a plan and all its projects, newest first."""
+    plan = find_plan(department_code, year)
+    return _page(plan, None, "修改记录", changes_of(plan))
+
+
+@bp.get("/projects/<int:project_id>")
+def for_project(project_id):
+    """Every change of one project and its rows, newest first (a deleted project's too)."""
+    project = find("project", project_id)
+    return _page(
+        project.plan, project, f"修改记录：{project.name}", changes_of(project.plan, project)
+    )
+
+
+@bp.get("/cells/<entity>/<int:record_id>")
+def for_cell(entity, record_id):
+    """One record's history, or one cell's when `field` is given (a group name covers its fields)."""
+    record = find(entity, record_id)  # deleted ones too
+    plan_id, project_id = scope(entity, record)
+    field = request.args.get("field") or None
+    fields = groups(entity).get(field, (field,)) if field else None
+    found = changes_of(plan_id, project_id, entity, record_id, fields)
+    project = find("project", project_id) if project_id else None
+    label = (
+        ENTITIES.get(entity, entity) + "“" + (getattr(record, "name", "") or str(record.id)) + "”"
+    )
+    if field and field in FIELDS.get(entity, {}):
+        label += "的" + FIELDS[entity][field].label
+    return _page(
+        plan_by_id(plan_id), project, f"修改记录：{label}", found, cell=(entity, record_id, field)
+    )
+
+
+@bp.post("/<int:change_id>/restore")
+def restore_change(change_id):
+    """Undo one change: the field's earlier value back, or a deleted row back."""
+    recorded = find_change(change_id)
+    require(can_edit(g.user, recorded.plan))
+    try:
+        restore(recorded, g.user.username)
+        flash("已恢复。", "success")
+    except CannotRestore as error:
+        flash(str(error), "error")
+    back = request.referrer or plan_url(recorded.plan, "history.for_plan")
+    return redirect(back, code=303)

@@ -1,0 +1,91 @@
+"""Plans: the leaders' reading view of a department's year, adding a plan, adding a project,
+and moving a plan through review."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from app.domain.permissions import (
+    can_create_plan,
+    can_edit,
+    can_review,
+    can_start_plans,
+    can_submit,
+)
+from app.domain.workflow import STATUSES, WorkflowError
+from app.services.plans import (
+    create_plan,
+    create_project,
+    department,
+    ensure_department,
+    find_plan,
+    has_plan,
+    money_totals,
+)
+from app.services.workflow import change_status
+from app.web.access import require
+from app.web.forms import PlanForm
+from app.web.links import plan_url
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+
+@bp.get("/<department_code>/<int:year>")
+def show(department_code, year):
+    """The plan's narrative, its projects with money and spending plan, and its status."""
+    plan = find_plan(department_code, year)
+    projects = list(plan.ordered_projects())
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        projects=projects,
+        total=money_totals(projects),
+        editable=can_edit(g.user, plan),
+        statuses=STATUSES,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Start a plan for a department (a new one, or an existing one by code) and a year."""
+    require(can_start_plans(g.user))
+    form = PlanForm()
+    if request.method == "GET" and g.user.department is not None:
+        form.code.data = g.user.department.code
+    if form.validate_on_submit():
+        existing = department(form.code.data)
+        require(can_create_plan(g.user, existing.id if existing else None))
+        name = (form.name.data or "").strip()
+        if existing is None and not name:
+            form.name.errors.append("这是新部门，请填写部门名称")
+        elif existing is not None and has_plan(existing, form.year.data):
+            form.year.errors.append(f"{existing.name}{form.year.data}年的绩效目标已存在")
+        else:
+            owner = existing or ensure_department(form.code.data, name)
+            plan = create_plan(owner, form.year.data, form.layout.data, g.user.username)
+            flash(f"已新建{owner.name}{plan.year}年的绩效目标。", "success")
+            return redirect(plan_url(plan), code=303)
+    status = 422 if form.is_submitted() else 200
+    return render_template("plans/new.html", form=form), status
+
+
+@bp.post("/<department_code>/<int:year>/projects")
+def add_project(department_code, year):
+    """Add an empty project at the end of the plan and open its page."""
+    plan = find_plan(department_code, year)
+    require(can_edit(g.user, plan))
+    project = create_project(plan, g.user.username, {"name": "新项目"})
+    flash("已新增项目，请填写项目编码、名称和各项内容。", "success")
+    return redirect(url_for("projects.show", project_id=project.id), code=303)
+
+
+@bp.post("/<department_code>/<int:year>/<any(submit, return, approve):action>")
+def review(department_code, year, action):
+    """Submit a plan for review (its editors), or return or approve it (reviewers)."""
+    plan = find_plan(department_code, year)
+    require(can_submit(g.user, plan) if action == "submit" else can_review(g.user))
+    try:
+        change_status(plan, action, g.user.username, request.form.get("reason", ""))
+    except WorkflowError as error:
+        flash(str(error), "error")
+    else:
+        flash(f"状态已改为“{STATUSES[plan.status]}”。", "success")
+    return redirect(plan_url(plan), code=303)

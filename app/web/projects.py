@@ -1,0 +1,43 @@
+"""The project page: the 预算项目绩效表 of one budget project, as the official form lays it out."""
+
+from flask import Blueprint, flash, g, redirect, render_template
+
+from app.domain.permissions import can_comment, can_edit, can_resolve
+from app.services.comments import for_project
+from app.services.history import soft_delete
+from app.services.plans import live_project, project_table
+from app.web.access import require
+from app.web.links import plan_url
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+@bp.get("/<int:project_id>")
+def show(project_id):
+    """The official form of one project, every field editable in place for those who may."""
+    project = live_project(project_id)
+    plan = project.plan
+    categories, rows, open_counts = project_table(project)
+    return render_template(
+        "projects/show.html",
+        project=project,
+        plan=plan,
+        rows=rows,
+        categories=categories,
+        siblings=list(plan.ordered_projects()),
+        editable=can_edit(g.user, plan),
+        comments=for_project(project),
+        open_counts=open_counts,
+        may_comment=can_comment(g.user),
+        may_resolve=can_resolve(g.user, plan),
+    )
+
+
+@bp.post("/<int:project_id>/delete")
+def delete(project_id):
+    """Delete a project (restorable from the plan's history) and go back to the plan."""
+    project = live_project(project_id)
+    require(can_edit(g.user, project.plan))
+    soft_delete("project", project, g.user.username)
+    flash(f"已删除项目“{project.name}”。可在本年度的修改记录中恢复。", "success")
+    return redirect(plan_url(project.plan), code=303)

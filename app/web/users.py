@@ -1,0 +1,98 @@
+"""The admin's page of users: create, change role and department, disable, set a password."""
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from app.domain.permissions import ROLE_TITLES, ROLES, can_manage_users
+from app.services import accounts
+from app.services.plans import departments
+from app.web.access import require
+
+bp = Blueprint("users", __name__, url_prefix="/users")
+
+
+@bp.before_request
+def _admins_only():
+    require(can_manage_users(g.user))
+
+
+def _page(status=200, errors=None, typed=None):
+    return (
+        render_template(
+            "users/index.html",
+            users=accounts.users(),
+            locked=accounts.locked_accounts(),
+            departments=departments(),
+            roles=[(role, ROLE_TITLES[role]) for role in ROLES],
+            errors=errors or [],
+            typed=typed or {},
+        ),
+        status,
+    )
+
+
+def _back():
+    return redirect(url_for("users.index"), code=303)
+
+
+@bp.get("/")
+def index():
+    """Every user with their role, department and state, and a form for a new one."""
+    return _page()
+
+
+@bp.post("/")
+def create():
+    """Create a user; a refusal shows the form again with what was typed (but the password)."""
+    form = request.form
+    try:
+        user = accounts.create_user(
+            form.get("username", ""),
+            form.get("role", ""),
+            form.get("password", ""),
+            form.get("department") or None,
+        )
+    except accounts.AccountError as error:
+        return _page(422, [str(error)], {k: v for k, v in form.items() if k != "password"})
+    flash(f"已创建用户 {user.username}。", "success")
+    return _back()
+
+
+@bp.post("/<int:user_id>")
+def update(user_id):
+    """Change a user's role, department and whether they may log in."""
+    user = accounts.user_by_id(user_id)
+    try:
+        accounts.update_user(
+            g.user,
+            user,
+            request.form.get("role", user.role),
+            request.form.get("department") or None,
+            request.form.get("active") == "on",
+        )
+    except accounts.AccountError as error:
+        flash(f"{user.username}：{error}", "error")
+    else:
+        flash(f"已更新用户 {user.username}。", "success")
+    return _back()
+
+
+@bp.post("/<int:user_id>/unlock")
+def unlock(user_id):
+    """Lift the lock that failed logins put on an account."""
+    user = accounts.user_by_id(user_id)
+    accounts.unlock(user)
+    flash(f"已解除 {user.username} 的登录锁定。", "success")
+    return _back()
+
+
+@bp.post("/<int:user_id>/password")
+def password(user_id):
+    """Set a user's password; their sessions end and a lock on the account is lifted."""
+    user = accounts.user_by_id(user_id)
+    try:
+        accounts.set_password(user, request.form.get("password", ""))
+    except accounts.AccountError as error:
+        flash(f"{user.username}：{error}", "error")
+    else:
+        flash(f"已为 {user.username} 设置新密码，其已登录的会话均已结束。", "success")
+    return _back()

@@ -1,0 +1,72 @@
+"""Fifty adversarial Markdown texts: each is refused with a message, or renders within bounds.
+
+Rendering runs under a one-second alarm: a guard that fails the test if Python-Markdown spins,
+not a measurement (bench/markdown_render.py prints the times).
+"""
+
+import signal
+from contextlib import contextmanager
+
+import pytest
+
+from app.domain.fields import FIELDS, FieldError, parse
+from app.domain.markdown import _render, render_markdown, too_complex
+from tests.adversarial_markdown import INPUTS
+
+
+class Spinning(Exception):
+    pass
+
+
+@contextmanager
+def at_most_one_second():
+    def stop(signum, frame):
+        raise Spinning("rendering took more than a second")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, 1.0)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.mark.parametrize("index", range(len(INPUTS)))
+def test_adversarial_markdown_renders_fast_or_is_refused(index):
+    source = INPUTS[index]
+    _render.cache_clear()
+    with at_most_one_second():
+        html = render_markdown(source)
+    problem = too_complex(source)
+    spec = FIELDS["plan"]["overall_goal"]
+    if not source.strip():
+        assert html == "" and parse(spec, source) == ""  # blank: nothing to render or keep
+    elif problem:
+        assert "以下按纯文本显示" in html and "<pre>" in html  # shown as text, never rendered
+        with pytest.raises(FieldError, match="无法保存|不能超过"):
+            parse(spec, source)
+    else:
+        assert parse(spec, source) == source or not source.strip()
+
+
+def test_the_refusals_say_why_in_chinese():
+    assert "方括号" in too_complex("[" * 51)
+    assert "尖括号" in too_complex("<" * 501)
+    assert "列表嵌套过深" in too_complex("".join("  " * i + "- a\n" for i in range(12)))
+    assert "引用嵌套过深" in too_complex(">" * 11 + " a")
+    assert "行数过多" in too_complex("a\n" * 2000)
+    assert "内容过长" in too_complex("甲" * 20001)
+    assert too_complex("# 标题\n\n1. [链接](https://example.org)\n2. <b>粗</b>\n\n> 引用") is None
+
+
+def test_an_over_complex_narrative_is_refused_where_it_is_typed(app, user):
+    from app.domain.fields import version
+    from app.models import Plan
+
+    with app.app_context():
+        plan = Plan.get()
+    form = {"overall_goal": "[" * 200, "version-overall_goal": version(plan.overall_goal)}
+    response = user.put(f"/cells/plan/{plan.id}/overall_goal", form)
+    assert response.status_code == 422
+    assert "方括号“[”过多" in response.get_data(as_text=True)
