@@ -176,6 +176,12 @@ def page(browser):
     return browser()
 
 
+def login_page_token(client):
+    """The CSRF token of the login form."""
+    page = client.get("/login").get_data(as_text=True)
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+
+
 def page_csrf_token(html):
     """The CSRF token a page gives htmx (`hx-headers`) and its forms."""
     return re.search(r'"X-CSRFToken": "([^"]+)"', html).group(1)

@@ -10,16 +10,11 @@ from app.models import LoginEvent, LoginThrottle, User, UserSession
 from app.services import accounts
 from app.services.setup import ensure_admin
 from app.web.access import COOKIE
-from tests.conftest import PASSWORD, logged_in, page_csrf_token
-
-
-def _login_page_token(client):
-    page = client.get("/login").get_data(as_text=True)
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+from tests.conftest import PASSWORD, logged_in, login_page_token, page_csrf_token
 
 
 def _login(client, username, password, address="10.0.0.1"):
-    token = _login_page_token(client)
+    token = login_page_token(client)
     data = {"username": username, "password": password, "csrf_token": token}
     return client.post(
         "/login?next=/plans/405002/2021", data=data, environ_base={"REMOTE_ADDR": address}
@@ -37,7 +32,7 @@ def test_anonymous_pages_go_to_the_login_page(app, seeded):
 
 def test_login_sets_a_safe_cookie_and_rotates_the_session(app, seeded):
     client = app.test_client()
-    before = _login_page_token(client)
+    before = login_page_token(client)
     response = _login(client, "editor", PASSWORD)
     assert response.status_code == 303 and response.headers["Location"] == "/plans/405002/2021"
     cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith(COOKIE))
@@ -51,7 +46,7 @@ def test_login_sets_a_safe_cookie_and_rotates_the_session(app, seeded):
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example"])
 def test_login_never_redirects_off_the_site(app, seeded, target):
     client = app.test_client()
-    data = {"username": "editor", "password": PASSWORD, "csrf_token": _login_page_token(client)}
+    data = {"username": "editor", "password": PASSWORD, "csrf_token": login_page_token(client)}
     response = client.post(f"/login?next={target}", data=data)
     assert response.headers["Location"] == "/"
 

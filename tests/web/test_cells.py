@@ -1,5 +1,6 @@
 """Editing cells in place: every field with a valid and an invalid value, versions, conflicts."""
 
+import logging
 from decimal import Decimal as D
 
 import pytest
@@ -218,3 +219,17 @@ def test_preview_renders_sanitised_markdown(user):
     html = response.get_data(as_text=True)
     assert "<strong>甲</strong>" in html and "<script" not in html
     assert user.post("/cells/preview/indicator/name", {"name": "x"}).status_code == 404
+
+
+def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
+    """One cell save: the session, then the record with its project and plan (the right to edit
+    is checked on those), then the history entry and the value. Nothing is read twice."""
+    indicator = _record(app, "indicator")
+    form = _form(indicator, "target", {"target": "≥30万人次"})
+    with caplog.at_level(logging.DEBUG, logger="peewee"):
+        response = user.put(_url("indicator", indicator.id, "target"), form)
+    assert response.status_code == 200
+    statements = [record.msg[0] for record in caplog.records if record.name == "peewee"]
+    assert [sql.split(None, 1)[0] for sql in statements] == ["SELECT", "SELECT", "INSERT", "UPDATE"]
+    assert '"user_session"' in statements[0]
+    assert all(f'"{table}"' in statements[1] for table in ("indicator", "project", "plan"))

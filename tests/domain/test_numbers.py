@@ -1,0 +1,79 @@
+"""The one reader of numbers: what offices type for amounts and percentages, and what it refuses."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from app.domain.numbers import NumberError, read_amount, read_percent
+
+AMOUNTS = [
+    ("1044.94", D("1044.94")),
+    ("  1044.94  ", D("1044.94")),
+    ("1,044.94", D("1044.94")),
+    ("１０４４．９４", D("1044.94")),
+    ("１，０４４．９４万元", D("1044.94")),
+    ("1044.94万元", D("1044.94")),
+    ("1044.94 万元", D("1044.94")),
+    ("350000元", D(35)),
+    ("35元", D("0.0035")),
+    ("0.01元", D("0.000001")),
+    ("0", D(0)),
+    ("-0", D(0)),
+    (".5", D("0.5")),
+    ("5.", D(5)),
+    ("+5", D(5)),
+    ("999999999999.999999", D("999999999999.999999")),
+    ("", None),
+    ("   ", None),
+    ("\u3000", None),  # a blank cell of the seed
+]
+
+REFUSED_AMOUNTS = [
+    ("一百万", "应为数字（万元），实际为“一百万”"),
+    ("1e3", "应为数字"),
+    ("1e309", "应为数字"),
+    ("NaN", "应为数字"),
+    ("Infinity", "应为数字"),
+    ("1_000", "应为数字"),
+    ("万元", "应为数字"),
+    ("12.3.4", "应为数字"),
+    ("-5", "不能为负数"),
+    ("－5", "不能为负数"),
+    ("1000000000000", "最多12位整数、6位小数"),
+    ("0.0000001", "最多12位整数、6位小数"),
+    ("0.001元", "最多12位整数、6位小数"),  # 0.0000001 万元
+]
+
+PERCENTS = [
+    ("25", D(25)),
+    ("25%", D(25)),
+    ("２５％", D(25)),
+    (" 80.5 % ", D("80.5")),
+    ("100.00", D("100.00")),
+    ("120", D(120)),  # read as written: the range is the field's, or a review rule's, to judge
+    ("", None),
+]
+
+REFUSED_PERCENTS = ["四十", "2.5e1", "NaN", "%", "25%%", "1/4"]
+
+
+@pytest.mark.parametrize("text,value", AMOUNTS)
+def test_amounts(text, value):
+    assert read_amount(text) == value
+
+
+@pytest.mark.parametrize("text,words", REFUSED_AMOUNTS)
+def test_refused_amounts_say_why(text, words):
+    with pytest.raises(NumberError, match=words):
+        read_amount(text)
+
+
+@pytest.mark.parametrize("text,value", PERCENTS)
+def test_percents(text, value):
+    assert read_percent(text) == value
+
+
+@pytest.mark.parametrize("text", REFUSED_PERCENTS)
+def test_refused_percents(text):
+    with pytest.raises(NumberError, match="应为数字（百分比）"):
+        read_percent(text)

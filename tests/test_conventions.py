@@ -1,0 +1,87 @@
+"""Rules the code states in one place only, so that changing one changes it everywhere.
+
+Each test names the place; writing the same thing elsewhere (a role compared in a view, a plan
+created by hand, the HX-Request header read by hand) fails here.
+"""
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).parent.parent
+APP = ROOT / "app"
+ROUTES = {"route", "get", "post", "put", "delete", "patch"}  # a blueprint's view decorators
+
+
+def _python(exclude=()):
+    """(path, source) of app/'s modules; the migrations, frozen copies of old models, aside."""
+    for path in sorted(APP.rglob("*.py")):
+        name = path.relative_to(ROOT).as_posix()
+        if name not in exclude and not name.startswith("app/migrations/"):
+            yield path, path.read_text(encoding="utf-8")
+
+
+def _where(path, source, offset):
+    return f"{path.relative_to(ROOT)}:{source.count(chr(10), 0, offset) + 1}"
+
+
+def test_roles_are_compared_only_in_the_permissions_module():
+    found = []
+    for path, source in _python(exclude={"app/domain/permissions.py"}):
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Compare):
+                sides = [node.left, *node.comparators]
+                if any(isinstance(side, ast.Attribute) and side.attr == "role" for side in sides):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        for match in re.finditer(r"\.role\s*(==|!=|\bin\b|\bnot in\b)", source):
+            found.append(_where(path, source, match.start()))
+    assert found == [], "ask app/domain/permissions.py instead"
+
+
+def test_the_htmx_request_header_is_read_by_flask_htmx_only():
+    found = [
+        _where(path, source, match.start())
+        for path, source in _python()
+        for match in re.finditer(r"HX-Request", source)
+    ]
+    assert found == [], "use `htmx` from app/web/hx.py"
+
+
+def test_not_deleted_rows_are_chosen_by_one_model_helper():
+    found = [
+        _where(path, source, match.start())
+        for path, source in _python()
+        for match in re.finditer(r"deleted_at\.is_null\(\)", source)
+    ]
+    assert [where.split(":")[0] for where in found] == ["app/models.py"], "use Model.not_deleted()"
+
+
+def test_departments_plans_and_projects_are_created_in_one_service():
+    creating = re.compile(
+        r"(?<!class )\b(Department|Plan|Project)(\.create|\.get_or_create|\.insert)?\("
+    )
+    found = [
+        _where(path, source, match.start())
+        for path, source in _python(exclude={"app/services/plans.py", "app/models.py"})
+        for match in creating.finditer(source)
+    ]
+    assert found == [], "create them through app/services/plans.py"
+
+
+def test_every_view_says_what_it_does():
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"
+        for path, source in _python()
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef) and _is_view(node) and not ast.get_docstring(node)
+    ]
+    assert found == [], "a view needs a docstring (one line is enough)"
+
+
+def _is_view(function):
+    return any(
+        isinstance(decorator, ast.Call) and getattr(decorator.func, "attr", "") in ROUTES
+        for decorator in function.decorator_list
+    )
