@@ -105,16 +105,14 @@ def _write(document, year, layout, user):
         existing[_project_key(project.code, project.name)].append(project)
 
     for position, data in enumerate(document.projects):
-        matches = existing[_project_key(data.code, data.name)]
         values = _project_values(data, summaries.pop(squeeze(data.name), None))
-        if matches:
-            project = matches.pop(0)
-            project.position = position
-            writer.update("project", project, values)
-            report.projects_updated += 1
-        else:
+        key = _project_key(data.code, data.name)
+        project = writer.reuse("project", existing[key], position, values)
+        if project is None:
             project = create_project(plan, user, values, position, record=not created)
             report.projects_created += 1
+        else:
+            report.projects_updated += 1
         for slot in data.slots:
             categories.resolve(slot.level1, slot.level2, slot.line)
         _write_indicators(project, data.indicators, categories, writer)
@@ -171,30 +169,26 @@ def _write_indicators(project, indicators, categories, writer):
     for indicator in project.ordered_indicators():
         indicator.project = project  # its scope in the history, without a query per row
         existing[(indicator.category_id, indicator.name)].append(indicator)
-    report = writer.report
     for position, data in enumerate(indicators):
         category = categories.resolve(data.level1, data.level2, data.line)
-        matches = existing[(category.id, data.name)]
         values = {
             "name": data.name,
             "description": data.description,
             "target": data.target,
             "basis": data.basis,
         }
-        if matches:
-            indicator = matches.pop(0)
-            indicator.position = position
-            writer.update("indicator", indicator, values)
-            report.indicators_updated += 1
-        else:
+        matches = existing[(category.id, data.name)]
+        if writer.reuse("indicator", matches, position, values) is None:
             indicator = Indicator.create(
                 project=project, category=category, position=position, **values
             )
             writer.created("indicator", indicator, category.name)
-            report.indicators_created += 1
+            writer.report.indicators_created += 1
+        else:
+            writer.report.indicators_updated += 1
     for indicator in (row for rows in existing.values() for row in rows):
         soft_delete("indicator", indicator, writer.user)
-        report.indicators_removed += 1
+        writer.report.indicators_removed += 1
 
 
 class _Writer:
@@ -205,6 +199,16 @@ class _Writer:
     def __init__(self, user, report):
         self.user = user
         self.report = report
+
+    def reuse(self, entity, matches, position, values):
+        """The first of the stored `matches`, updated with `values` and put at `position`; None
+        when none is left (the caller creates the record)."""
+        if not matches:
+            return None
+        record = matches.pop(0)
+        record.position = position
+        self.update(entity, record, values)
+        return record
 
     def update(self, entity, record, values):
         """Set `values` on a stored record and save it, recording the values that changed."""
@@ -221,6 +225,7 @@ class _Writer:
             self.report.values_changed += len(edits)
 
     def created(self, entity, record, label):
+        """Record a row the import added (a project records itself as it is created)."""
         if not self.report.plan_created:
             record_change(entity, record, "create", new=label, user=self.user)
 
