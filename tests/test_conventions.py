@@ -25,6 +25,15 @@ def _where(path, source, offset):
     return f"{path.relative_to(ROOT)}:{source.count(chr(10), 0, offset) + 1}"
 
 
+def _written(pattern, exclude=()):
+    """Where a regular expression matches in app/'s modules, as `path:line`."""
+    return [
+        _where(path, source, match.start())
+        for path, source in _python(exclude)
+        for match in re.finditer(pattern, source)
+    ]
+
+
 def test_roles_are_compared_only_in_the_permissions_module():
     found = []
     for path, source in _python(exclude={"app/domain/permissions.py"}):
@@ -41,32 +50,17 @@ def test_roles_are_compared_only_in_the_permissions_module():
 
 
 def test_the_htmx_request_header_is_read_by_flask_htmx_only():
-    found = [
-        _where(path, source, match.start())
-        for path, source in _python()
-        for match in re.finditer(r"HX-Request", source)
-    ]
-    assert found == [], "use `htmx` from app/web/hx.py"
+    assert _written(r"HX-Request") == [], "use `htmx` from app/web/hx.py"
 
 
 def test_not_deleted_rows_are_chosen_by_one_model_helper():
-    found = [
-        _where(path, source, match.start())
-        for path, source in _python()
-        for match in re.finditer(r"deleted_at\.is_null\(\)", source)
-    ]
+    found = _written(r"deleted_at\.is_null\(\)")
     assert [where.split(":")[0] for where in found] == ["app/models.py"], "use Model.not_deleted()"
 
 
 def test_departments_plans_and_projects_are_created_in_one_service():
-    creating = re.compile(
-        r"(?<!class )\b(Department|Plan|Project)(\.create|\.get_or_create|\.insert)?\("
-    )
-    found = [
-        _where(path, source, match.start())
-        for path, source in _python(exclude={"app/services/plans.py", "app/models.py"})
-        for match in creating.finditer(source)
-    ]
+    creating = r"(?<!class )\b(Department|Plan|Project)(\.create|\.get_or_create|\.insert)?\("
+    found = _written(creating, exclude={"app/services/plans.py", "app/models.py"})
     assert found == [], "create them through app/services/plans.py"
 
 
