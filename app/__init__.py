@@ -6,8 +6,8 @@ Configuration is read in this order, each overriding the one before: the default
 `instance/secret_key` and read from there after.
 
 The layers, each importing only those below it (tests/test_layers.py checks this):
-`app.web` (Flask) → `app.services` (the database) → `app.db`, `app.models` → `app.formats`,
-`app.checks`, `app.domain` (pure).
+`app.web` (Flask) → `app.services` (the database) → `app.db`, `app.models` → `app.formats`
+(and `app.checks`, the review rules, to come) → `app.domain` (pure).
 """
 
 import os

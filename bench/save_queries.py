@@ -42,7 +42,10 @@ def version(text):
 
 def main():
     workdir = tempfile.mkdtemp(prefix="jixiao-queries-")
-    app = create_app({"DATABASE_URL": f"sqlite:///{workdir}/q.sqlite3", "SECRET_KEY": "bench"})
+    app = create_app(
+        {"DATABASE_URL": f"sqlite:///{workdir}/q.sqlite3", "SECRET_KEY": "bench"},
+        instance_path=workdir,  # not the site's own instance/config.py
+    )
     cli = app.test_cli_runner()
     cli.invoke(args=["init-db", "--demo"])
     cli.invoke(args=["create-user", USER, "--role", "admin"], input=PASSWORD + "\n")

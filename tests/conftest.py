@@ -76,12 +76,15 @@ TEST_DATABASE_URL = os.environ.get("JIXIAO_TEST_DATABASE_URL")
 
 @pytest.fixture
 def app(tmp_path):
+    """The app from the factory, on a database of its own with the framework and `root`."""
     app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{tmp_path}/jixiao.sqlite3",
             "SECRET_KEY": "test-secret",
-        }
+        },
+        # Not the site's own instance/ folder: its config.py is no business of the tests.
+        instance_path=str(tmp_path / "instance"),
     )
     with app.app_context():
         if TEST_DATABASE_URL:

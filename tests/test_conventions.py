@@ -34,18 +34,35 @@ def _written(pattern, exclude=()):
     ]
 
 
+ROLES = {"viewer", "editor", "reviewer", "admin"}
+
+
+def _about_roles(node):
+    """Whether an expression names a role: `x.role`, `role`, `ADMIN`, `"admin"`."""
+    return any(
+        (isinstance(part, ast.Attribute) and part.attr in ("role", *(r.upper() for r in ROLES)))
+        or (isinstance(part, ast.Name) and part.id in ("role", *(r.upper() for r in ROLES)))
+        or (isinstance(part, ast.Constant) and part.value in ROLES)
+        for part in ast.walk(node)
+    )
+
+
 def test_roles_are_compared_only_in_the_permissions_module():
-    found = []
-    for path, source in _python(exclude={"app/domain/permissions.py"}):
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.Compare):
-                sides = [node.left, *node.comparators]
-                if any(isinstance(side, ast.Attribute) and side.attr == "role" for side in sides):
-                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    found = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path, source in _python(exclude={"app/domain/permissions.py"})
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Compare) and any(map(_about_roles, [node.left, *node.comparators]))
+    ]
+    role_words = "|".join(ROLES)
+    # A select showing a user's role compares `value == user.role`; a check asks of current_user.
+    in_templates = (
+        rf"current_user\.role\b\s*(==|!=|in\b|not\b)|(==|!=|\bin)\s*current_user\.role\b"
+        rf"|[\"']({role_words})[\"']"
+    )
     for path in sorted((ROOT / "templates").rglob("*.html")):
         source = path.read_text(encoding="utf-8")
-        for match in re.finditer(r"\.role\s*(==|!=|\bin\b|\bnot in\b)", source):
-            found.append(_where(path, source, match.start()))
+        found += [_where(path, source, m.start()) for m in re.finditer(in_templates, source)]
     assert found == [], "ask app/domain/permissions.py instead"
 
 
@@ -54,12 +71,15 @@ def test_the_htmx_request_header_is_read_by_flask_htmx_only():
 
 
 def test_not_deleted_rows_are_chosen_by_one_model_helper():
-    found = _written(r"deleted_at\.is_null\(\)")
+    found = _written(r"deleted_at\.is_null\(|deleted_at\s*==\s*None")
     assert [where.split(":")[0] for where in found] == ["app/models.py"], "use Model.not_deleted()"
 
 
 def test_departments_plans_and_projects_are_created_in_one_service():
-    creating = r"(?<!class )\b(Department|Plan|Project)(\.create|\.get_or_create|\.insert)?\("
+    creating = (
+        r"(?<!class )\b(Department|Plan|Project)"
+        r"(\.create|\.get_or_create|\.insert|\.insert_many|\.bulk_create|\.replace)?\("
+    )
     found = _written(creating, exclude={"app/services/plans.py", "app/models.py"})
     assert found == [], "create them through app/services/plans.py"
 

@@ -46,4 +46,7 @@ def test_the_environment_overrides_the_instance_config(tmp_path, monkeypatch):
     )
     assert app.config["SECRET_KEY"] == "from-config"
     monkeypatch.setenv("SECRET_KEY", "from-environment")
-    assert create_app().config["SECRET_KEY"] == "from-environment"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/from-environment.sqlite3")
+    config = create_app().config
+    assert config["SECRET_KEY"] == "from-environment"
+    assert config["DATABASE_URL"].endswith("from-environment.sqlite3")

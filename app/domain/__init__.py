@@ -7,6 +7,6 @@ how figures are written (`formatting`), Markdown → sanitised HTML (`markdown`)
 review statuses and their transitions (`workflow`).
 
 May import: the standard library, markdown, nh3, markupsafe, and other `app.domain` modules.
-Never Flask, Peewee or a layer above (`app.formats`, `app.checks`, `app.services`, `app.web`);
-tests/test_layers.py checks this.
+Never Flask, Peewee or a layer above (`app.formats`, `app.checks` once it exists,
+`app.services`, `app.web`); tests/test_layers.py checks this.
 """

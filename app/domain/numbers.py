@@ -14,13 +14,13 @@ from decimal import Decimal
 MAX_INTEGER_DIGITS = 12
 MAX_DECIMALS = 6
 
-_NUMBER = re.compile(r"([+-]?)(\d+(?:\.\d*)?|\.\d+)")
+_NUMBER = re.compile(r"([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _TEN_THOUSAND = Decimal(10000)
 
 
 class NumberError(ValueError):
     """Text that is not the number asked for. The message follows the field's name, in Chinese:
-    `预算数` + `应为数字（万元），实际为“一百万”`."""
+    `预算数` + `应为数字（万元，如 100 或 1044.94），实际为“一百万”`."""
 
 
 def read_amount(text):
@@ -28,7 +28,7 @@ def read_amount(text):
     cleaned, unit = _split(text, ("万元", "元"))
     if cleaned is None:
         return None
-    value = _decimal(cleaned, text, "万元")
+    value = _decimal(cleaned, text, "万元，如 100 或 1044.94")
     if value < 0:
         raise NumberError("不能为负数")
     if unit == "元":
@@ -57,10 +57,10 @@ def _split(text, units):
     return cleaned, None
 
 
-def _decimal(cleaned, text, unit_name):
+def _decimal(cleaned, text, hint):
     match = _NUMBER.fullmatch(cleaned)
     if match is None:
         shown = " ".join((text or "").split())[:20]
-        raise NumberError(f"应为数字（{unit_name}），实际为“{shown}”")
+        raise NumberError(f"应为数字（{hint}），实际为“{shown}”")
     value = Decimal(match.group(0))
     return value.copy_abs() if value.is_zero() else value  # -0 is 0

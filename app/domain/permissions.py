@@ -31,6 +31,11 @@ def can_edit(user, plan):
     )
 
 
+def is_role(role):
+    """Whether a text is one of the roles."""
+    return role in ROLES
+
+
 def needs_department(role):
     """An editor works for one department; the other roles may have one or not."""
     return role == EDITOR

@@ -19,11 +19,15 @@ class WorkflowError(ValueError):
     """A status change that does not apply; the message is for the user, in Chinese."""
 
 
+def can_take(action, status):
+    """Whether a plan in `status` can take `action` (submit, return, approve)."""
+    return status in TRANSITIONS[action][0]
+
+
 def next_status(status, action, reason=""):
     """The status `action` leads to from `status`, or WorkflowError; returning needs a reason."""
-    sources, target = TRANSITIONS[action]
-    if status not in sources:
+    if not can_take(action, status):
         raise WorkflowError(f"当前状态为“{STATUSES[status]}”，不能执行此操作")
     if action == "return" and not reason.strip():
         raise WorkflowError("退回时请写明理由")
-    return target
+    return TRANSITIONS[action][1]

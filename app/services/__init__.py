@@ -7,6 +7,7 @@ saved without lost updates), `history` (recording changes, restoring), `rows` (i
 demo data). A refusal is an exception: `errors.NotFound` and `errors.Forbidden`, or a module's
 own error whose message is for the user, in Chinese.
 
-May import: `app.db`, `app.models`, `app.domain`, `app.formats`, `app.checks` and other
-`app.services` modules. Never Flask or `app.web`; tests/test_layers.py checks this.
+May import: `app.db`, `app.models`, `app.domain`, `app.formats`, `app.checks` (the review rules,
+to come) and other `app.services` modules. Never Flask or `app.web`; tests/test_layers.py
+checks this.
 """

@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import JOIN
 
 from app.db import database
-from app.domain.permissions import ROLES, keeps_admin, needs_department
+from app.domain.permissions import ROLES, is_role, keeps_admin, needs_department
 from app.models import Department, LoginEvent, LoginThrottle, User, UserSession
 from app.services.errors import NotFound
 
@@ -59,7 +59,7 @@ def _token_hash(token):
 
 def role_department(role, department_code):
     """The department a user of `role` is given (None: none), or AccountError saying why not."""
-    if role not in ROLES:
+    if not is_role(role):
         raise AccountError("角色应为 " + "、".join(ROLES) + " 之一")
     department = None
     if department_code:

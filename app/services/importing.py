@@ -87,10 +87,10 @@ def import_document(document, year=None, user=""):
 def _write(document, year, layout, user):
     department = ensure_department(document.department_code, document.department_name, rename=True)
     plan = Plan.get_or_none(department=department, year=year)
-    created = plan is None
-    if created:
+    plan_created = plan is None
+    if plan_created:
         plan = create_plan(department, year, layout, user)
-    report = ImportReport(department, plan, plan_created=created)
+    report = ImportReport(department, plan, plan_created=plan_created)
     writer = _Writer(user, report)
     plan.layout = layout
     writer.update(
@@ -109,7 +109,7 @@ def _write(document, year, layout, user):
         key = _project_key(data.code, data.name)
         project = writer.reuse("project", existing[key], position, values)
         if project is None:
-            project = create_project(plan, user, values, position, record=not created)
+            project = create_project(plan, user, values, position, record=not plan_created)
             report.projects_created += 1
         else:
             report.projects_updated += 1

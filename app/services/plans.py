@@ -17,7 +17,7 @@ def departments():
     return list(Department.select().order_by(Department.code))
 
 
-def department(code):
+def department_with_code(code):
     """The department with a code, or None."""
     return Department.get_or_none(Department.code == code)
 
@@ -54,8 +54,11 @@ def find_plan(department_code, year):
 
 
 def plan_by_id(plan_id):
-    """A plan by id, with its department."""
-    return Plan.select(Plan, Department).join(Department).where(Plan.id == plan_id).get()
+    """A plan by id, with its department; or NotFound."""
+    plan = Plan.select(Plan, Department).join(Department).where(Plan.id == plan_id).first()
+    if plan is None:
+        raise NotFound(f"plan {plan_id}")
+    return plan
 
 
 def create_plan(department, year, layout, user=""):
@@ -64,6 +67,14 @@ def create_plan(department, year, layout, user=""):
         plan = Plan.create(department=department, year=year, layout=layout)
         record_change("plan", plan, "create", new=f"{year}年", user=user)
     return plan
+
+
+def start_plan(department_code, department_name, year, layout, user=""):
+    """A new plan for the department with `department_code`, the department created with
+    `department_name` when it is new: both or neither."""
+    with database.atomic():
+        department = ensure_department(department_code, department_name)
+        return create_plan(department, year, layout, user)
 
 
 def create_project(plan, user="", values=None, position=None, record=True):

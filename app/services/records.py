@@ -23,7 +23,7 @@ def model_of(entity):
 def load(entity, record_id, for_update=False):
     """The live record of an entity by id, with its project and plan joined in; or NotFound.
 
-    An indicator of a deleted project is gone with it. `for_update` locks the rows inside a
+    An indicator of a deleted project is gone with it. `for_update` locks the record inside a
     transaction (PostgreSQL's FOR UPDATE; SQLite's BEGIN IMMEDIATE already holds the lock).
     """
     model = model_of(entity)
@@ -39,7 +39,9 @@ def load(entity, record_id, for_update=False):
     else:
         query = Plan.select()
     if for_update and database.obj.for_update:
-        query = query.for_update()
+        # The record only: locking the joined project and plan too would make every save of a
+        # plan wait for the others, and block inserts that point at them (history, comments).
+        query = query.for_update(of=model)
     record = query.where(model.id == record_id).first()
     if record is None:
         raise NotFound(f"{entity} {record_id}")

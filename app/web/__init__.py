@@ -11,7 +11,7 @@ blueprint: what two share goes into a shared module or a layer down. tests/test_
 checks both.
 """
 
-from app.domain import permissions
+from app.domain import permissions, workflow
 from app.domain.formatting import chinese_ordinal, figure
 from app.domain.markdown import render_markdown
 from app.web import (
@@ -46,6 +46,7 @@ def register(app):
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["htmx_config"] = HTMX_CONFIG
     app.jinja_env.globals["permissions"] = permissions
+    app.jinja_env.globals["workflow"] = workflow
     cells.register(app)
     links.register(app)
     headers.register(app)

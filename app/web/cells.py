@@ -152,8 +152,8 @@ def edit(entity, record_id, group):
 @bp.put("/<entity>/<int:record_id>/<group>")
 def save(entity, record_id, group):
     """Save an editor: 200 with the saved cell, 422 with the message, 409 with both values."""
-    edit = Edit.from_form(entity, group, request.form) or abort(404)
-    outcome = save_cell(g.user, record_id, edit)
+    posted = Edit.from_form(entity, group, request.form) or abort(404)
+    outcome = save_cell(g.user, record_id, posted)
     if outcome.status == 200:
         view = cell(entity, outcome.record, group, editable=True)
         view.just_saved = True

@@ -2,7 +2,7 @@
 
 The Content-Security-Policy allows scripts and styles from this site only, with no inline
 script, no eval and no injected styles; htmx is configured to need none of them (see
-HTMX_CONFIG in app/__init__.py). `Referrer-Policy: same-origin` keeps the Referer header that
+HTMX_CONFIG in app/web/hx.py). `Referrer-Policy: same-origin` keeps the Referer header that
 CSRF checks over HTTPS rely on, which `no-referrer` would drop.
 """
 

@@ -9,16 +9,16 @@ from app.domain.permissions import (
     can_review,
     can_start_plans,
     can_submit,
+    needs_department,
 )
 from app.domain.workflow import STATUSES, WorkflowError
 from app.services.plans import (
-    create_plan,
     create_project,
-    department,
-    ensure_department,
+    department_with_code,
     find_plan,
     has_plan,
     money_totals,
+    start_plan,
 )
 from app.services.workflow import change_status
 from app.web.access import require
@@ -39,7 +39,6 @@ def show(department_code, year):
         projects=projects,
         total=money_totals(projects),
         editable=can_edit(g.user, plan),
-        statuses=STATUSES,
     )
 
 
@@ -48,10 +47,10 @@ def new():
     """Start a plan for a department (a new one, or an existing one by code) and a year."""
     require(can_start_plans(g.user))
     form = PlanForm()
-    if request.method == "GET" and g.user.department is not None:
-        form.code.data = g.user.department.code
+    if request.method == "GET" and needs_department(g.user.role):
+        form.code.data = g.user.department.code  # an editor starts plans for their own
     if form.validate_on_submit():
-        existing = department(form.code.data)
+        existing = department_with_code(form.code.data)
         require(can_create_plan(g.user, existing.id if existing else None))
         name = (form.name.data or "").strip()
         if existing is None and not name:
@@ -59,9 +58,10 @@ def new():
         elif existing is not None and has_plan(existing, form.year.data):
             form.year.errors.append(f"{existing.name}{form.year.data}年的绩效目标已存在")
         else:
-            owner = existing or ensure_department(form.code.data, name)
-            plan = create_plan(owner, form.year.data, form.layout.data, g.user.username)
-            flash(f"已新建{owner.name}{plan.year}年的绩效目标。", "success")
+            plan = start_plan(
+                form.code.data, name, form.year.data, form.layout.data, g.user.username
+            )
+            flash(f"已新建{plan.department.name}{plan.year}年的绩效目标。", "success")
             return redirect(plan_url(plan), code=303)
     status = 422 if form.is_submitted() else 200
     return render_template("plans/new.html", form=form), status

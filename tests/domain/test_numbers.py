@@ -29,7 +29,8 @@ AMOUNTS = [
 ]
 
 REFUSED_AMOUNTS = [
-    ("一百万", "应为数字（万元），实际为“一百万”"),
+    ("一百万", "应为数字（万元，如 100 或 1044.94），实际为“一百万”"),
+    ("٣", "应为数字"),  # an Arabic-Indic digit is not one an office types
     ("1e3", "应为数字"),
     ("1e309", "应为数字"),
     ("NaN", "应为数字"),

@@ -169,7 +169,8 @@ def test_an_empty_database_gets_an_admin_whose_password_is_shown_once(tmp_path):
     from app import create_app
 
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/new.sqlite3", "SECRET_KEY": "x"}
+        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path}/new.sqlite3", "SECRET_KEY": "x"},
+        instance_path=str(tmp_path / "instance"),
     )
     result = app.test_cli_runner().invoke(args=["init-db"])
     password = re.search(r"初始密码：(\S+)", result.output).group(1)

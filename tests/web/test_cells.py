@@ -211,6 +211,16 @@ def test_a_deleted_indicator_cannot_be_edited(app, user):
     assert response.status_code == 404
 
 
+def test_the_rows_of_a_deleted_project_are_gone_with_it(app, user):
+    indicator = _record(app, "indicator")
+    assert user.post(f"/projects/{indicator.project_id}/delete", htmx=False).status_code == 303
+    url = _url("indicator", indicator.id, "target")
+    assert user.get(url).status_code == 404
+    assert user.get(url + "/edit").status_code == 404
+    assert user.put(url, _form(indicator, "target", {"target": "1"})).status_code == 404
+    assert _values(app, "indicator", indicator.id, ["target"]) == {"target": indicator.target}
+
+
 def test_preview_renders_sanitised_markdown(user):
     response = user.post(
         "/cells/preview/plan/overall_goal", {"overall_goal": "**甲**<script>alert(1)</script>"}

@@ -25,6 +25,19 @@ def test_new_plan_for_a_new_department(app, user):
     assert "已新建某市方志办2024年的绩效目标" in page and "本年度还没有预算项目" in page
 
 
+def test_a_new_plan_that_fails_leaves_no_new_department(app, user, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(Plan, "create", broken)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    form = {"code": "406009", "name": "某市方志办", "year": "2024", "layout": "2021"}
+    response = user.post("/plans/new", {**form, "csrf_token": user.token}, htmx=False)
+    assert response.status_code == 500
+    with app.app_context():
+        assert Department.get_or_none(Department.code == "406009") is None
+
+
 def test_new_plan_for_an_existing_department_needs_no_name(app, user):
     form = {"code": "405002", "year": "2022", "layout": "classic", "csrf_token": user.token}
     assert user.post("/plans/new", form, htmx=False).status_code == 303
