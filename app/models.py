@@ -1,8 +1,9 @@
 """The domain models of DESIGN.md §2: departments, their yearly plans, projects and indicators.
 
-Money is exact (`Decimal`, 万元); the spending plan is four cumulative percentages. The 一级/二级
-framework lives in `Category` rows: the layouts' own (plan is NULL) and, where a document used a
-pair outside its layout, rows owned by that plan, so nothing the user wrote is dropped.
+Money is exact (`Decimal`, 万元, kept as integer 分); the spending plan is four cumulative
+percentages (kept as integer basis points). The 一级/二级 framework lives in `Category` rows: the
+layouts' own (plan is NULL) and, where a document used a pair outside its layout, rows owned by
+that plan, so nothing the user wrote is dropped.
 `CategoryLabel` keeps a plan's own wording of a category (效果指标) for display.
 """
 
@@ -11,10 +12,10 @@ from decimal import Decimal
 
 from peewee import (
     JOIN,
+    BigIntegerField,
     BooleanField,
     CharField,
     DateTimeField,
-    DecimalField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -24,6 +25,7 @@ from peewee import (
 
 from app.db import database
 from app.domain import framework
+from app.domain.numbers import AMOUNT_PLACES, PERCENT_PLACES
 
 
 class BaseModel(Model):
@@ -41,12 +43,39 @@ class SoftDeleted:
         return cls.deleted_at.is_null()
 
 
+class ExactDecimalField(BigIntegerField):
+    """A Decimal kept exactly, as an integer count of its smallest unit (10^-places).
+
+    SQLite stores a DECIMAL column as a float (33.335 is not 33.335, and 100000000000.000001
+    loses its last digit); an integer is exact there and on PostgreSQL alike. A value with more
+    decimals than the column keeps is refused here, never rounded: app/domain/numbers.py refuses
+    it first, with a message.
+    """
+
+    def __init__(self, places, *args, **kwargs):
+        self.places = places
+        super().__init__(*args, **kwargs)
+
+    def db_value(self, value):
+        if value is None:
+            return None
+        scaled = Decimal(value).scaleb(self.places)
+        if scaled != scaled.to_integral_value():
+            raise ValueError(f"{value} has more than {self.places} decimals")
+        return int(scaled)
+
+    def python_value(self, value):
+        if value is None:
+            return None
+        return Decimal(int(value)).scaleb(-self.places)
+
+
 def _money():
-    return DecimalField(max_digits=18, decimal_places=6, auto_round=True, null=True)
+    return ExactDecimalField(AMOUNT_PLACES, null=True)  # 万元, to the 分
 
 
 def _percent():
-    return DecimalField(max_digits=7, decimal_places=2, auto_round=True, null=True)
+    return ExactDecimalField(PERCENT_PLACES, null=True)  # %, to the basis point
 
 
 class Department(BaseModel):

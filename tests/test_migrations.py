@@ -1,5 +1,7 @@
 """The schema the migrations build is the schema the models describe."""
 
+from decimal import Decimal as D
+
 from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
@@ -56,3 +58,39 @@ def test_upgrading_keeps_the_data_of_the_first_schema(tmp_path):
     project = Project.get_by_id(1)
     assert (project.name, project.budget, project.deleted_at) == ("科普专项", 100, None)
     assert [i.target for i in project.ordered_indicators()] == ["4次"]
+
+
+def test_money_kept_as_floats_becomes_exact(tmp_path):
+    """0005: the DECIMAL columns SQLite kept as floats become integer 分 and basis points,
+    each value what the pages showed before."""
+    db = connect_database(f"sqlite:///{tmp_path}/floats.sqlite3", str(tmp_path))
+    Runner(db, directory=str(MIGRATIONS)).up("0004_comments")
+    db.execute_sql("INSERT INTO department (id, code, name) VALUES (1, '405002', '科协')")
+    db.execute_sql(
+        "INSERT INTO plan (id, department_id, year, layout, overall_goal, safeguards,"
+        " unmatched_summaries, status, status_reason) VALUES (1, 1, 2021, 'classic', '', '', '',"
+        " 'draft', '')"
+    )
+    rows = [
+        (1, 1044.94, 1044.94, 0, 0, 40, 80, 100),
+        (2, 33.335, None, 0.0035, 12.5, 33.33, 66.67, 100),
+        (3, None, None, None, None, None, None, None),
+    ]
+    for row in rows:
+        db.execute_sql(
+            "INSERT INTO project (id, plan_id, code, name, funds_use, budget, fiscal_funds,"
+            " other_funds, plan_q1, plan_q2, plan_q3, plan_q4, goal, summary, position)"
+            " VALUES (?, 1, '', '', '', ?, ?, ?, ?, ?, ?, ?, '', '', 0)",
+            row,
+        )
+    assert db.execute_sql("SELECT typeof(budget) FROM project WHERE id = 1").fetchone() == ("real",)
+    assert migrate() == ALL[4:]
+    by_id = {project.id: project for project in Project.select()}
+    assert (by_id[1].budget, by_id[1].plan_q2) == (D("1044.94"), D(40))
+    assert (by_id[2].budget, by_id[2].other_funds, by_id[2].plan_q2) == (
+        D("33.335"),
+        D("0.0035"),
+        D("33.33"),
+    )
+    assert by_id[3].budget is None and by_id[3].plan_q4 is None
+    assert db.execute_sql("SELECT budget FROM project WHERE id = 2").fetchone() == (33335000,)

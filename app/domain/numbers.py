@@ -10,9 +10,10 @@ import re
 import unicodedata
 from decimal import Decimal
 
-# What the database's amount column holds exactly (app/models.py: 18 digits, 6 of them decimals).
-MAX_INTEGER_DIGITS = 12
-MAX_DECIMALS = 6
+# What the database holds exactly (app/models.py keeps integers of the smallest unit): amounts
+# in 万元 to the 分 (6 decimals), percentages to the basis point (2 decimals).
+AMOUNT_DIGITS, AMOUNT_PLACES = 12, 6
+PERCENT_DIGITS, PERCENT_PLACES = 5, 2
 
 _NUMBER = re.compile(r"([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 _TEN_THOUSAND = Decimal(10000)
@@ -33,8 +34,10 @@ def read_amount(text):
         raise NumberError("不能为负数")
     if unit == "元":
         value = value / _TEN_THOUSAND
-    if value >= Decimal(10) ** MAX_INTEGER_DIGITS or value.as_tuple().exponent < -MAX_DECIMALS:
-        raise NumberError(f"超出范围：最多{MAX_INTEGER_DIGITS}位整数、{MAX_DECIMALS}位小数（万元）")
+    if value >= Decimal(10) ** AMOUNT_DIGITS:
+        raise NumberError(f"超出范围：最多{AMOUNT_DIGITS}位整数（万元）")
+    if _places(value) > AMOUNT_PLACES:
+        raise NumberError(f"最多{AMOUNT_PLACES}位小数（万元，即精确到分），不能是{_plain(value)}")
     return value
 
 
@@ -43,7 +46,21 @@ def read_percent(text):
     cleaned, _ = _split(text, ("%",))
     if cleaned is None:
         return None
-    return _decimal(cleaned, text, "百分比")
+    value = _decimal(cleaned, text, "百分比")
+    if abs(value) >= Decimal(10) ** PERCENT_DIGITS:
+        raise NumberError(f"超出范围：最多{PERCENT_DIGITS}位整数")
+    if _places(value) > PERCENT_PLACES:
+        raise NumberError(f"最多{PERCENT_PLACES}位小数，不能是{_plain(value)}")
+    return value
+
+
+def _places(value):
+    """How many decimals a value needs (1.50 needs 1)."""
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+def _plain(value):
+    return f"{value.normalize():f}"
 
 
 def _split(text, units):

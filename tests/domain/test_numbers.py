@@ -23,6 +23,8 @@ AMOUNTS = [
     ("5.", D(5)),
     ("+5", D(5)),
     ("999999999999.999999", D("999999999999.999999")),
+    ("100000000000.000001", D("100000000000.000001")),
+    ("1.50000000", D("1.5")),  # trailing zeros are no decimals
     ("", None),
     ("   ", None),
     ("\u3000", None),  # a blank cell of the seed
@@ -40,9 +42,9 @@ REFUSED_AMOUNTS = [
     ("12.3.4", "应为数字"),
     ("-5", "不能为负数"),
     ("－5", "不能为负数"),
-    ("1000000000000", "最多12位整数、6位小数"),
-    ("0.0000001", "最多12位整数、6位小数"),
-    ("0.001元", "最多12位整数、6位小数"),  # 0.0000001 万元
+    ("1000000000000", "最多12位整数"),
+    ("0.0000001", "最多6位小数（万元，即精确到分），不能是0.0000001"),
+    ("0.001元", "最多6位小数"),  # 0.0000001 万元: less than a 分
 ]
 
 PERCENTS = [
@@ -51,11 +53,21 @@ PERCENTS = [
     ("２５％", D(25)),
     (" 80.5 % ", D("80.5")),
     ("100.00", D("100.00")),
+    ("33.330", D("33.33")),
     ("120", D(120)),  # read as written: the range is the field's, or a review rule's, to judge
     ("", None),
 ]
 
-REFUSED_PERCENTS = ["四十", "2.5e1", "NaN", "%", "25%%", "1/4"]
+REFUSED_PERCENTS = [
+    ("四十", "应为数字（百分比）"),
+    ("2.5e1", "应为数字（百分比）"),
+    ("NaN", "应为数字（百分比）"),
+    ("%", "应为数字（百分比）"),
+    ("25%%", "应为数字（百分比）"),
+    ("1/4", "应为数字（百分比）"),
+    ("33.335", "最多2位小数，不能是33.335"),
+    ("100000", "最多5位整数"),
+]
 
 
 @pytest.mark.parametrize("text,value", AMOUNTS)
@@ -74,7 +86,7 @@ def test_percents(text, value):
     assert read_percent(text) == value
 
 
-@pytest.mark.parametrize("text", REFUSED_PERCENTS)
-def test_refused_percents(text):
-    with pytest.raises(NumberError, match="应为数字（百分比）"):
+@pytest.mark.parametrize("text,words", REFUSED_PERCENTS)
+def test_refused_percents(text, words):
+    with pytest.raises(NumberError, match=words):
         read_percent(text)

@@ -243,3 +243,34 @@ def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     assert [sql.split(None, 1)[0] for sql in statements] == ["SELECT", "SELECT", "INSERT", "UPDATE"]
     assert '"user_session"' in statements[0]
     assert all(f'"{table}"' in statements[1] for table in ("indicator", "project", "plan"))
+
+
+EXACT = [
+    {"budget": "100000000000.000001", "fiscal_funds": "100000000000", "other_funds": "0.000001"},
+    {"budget": "33.335", "fiscal_funds": "33.335", "other_funds": "0"},
+    {"budget": "0.0035", "fiscal_funds": "0", "other_funds": "35元"},
+]
+
+
+@pytest.mark.parametrize("typed", EXACT, ids=["18 digits", "3 decimals", "35元"])
+def test_a_value_saved_is_the_value_stored(app, user, typed):
+    project = _record(app, "project")
+    response = user.put(_url("project", project.id, "money"), _form(project, "money", typed))
+    assert response.status_code == 200
+    with app.app_context():
+        stored = Project.get_by_id(project.id)  # read back from the database
+        assert stored.budget == stored.fiscal_funds + stored.other_funds
+        assert stored.budget == D(typed["budget"])
+        history = Change.get((Change.record_id == project.id) & (Change.field == "budget"))
+        assert D(history.new) == stored.budget  # the history says what is stored
+    page = user.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f">{typed['budget']}<" in page
+
+
+def test_a_percentage_with_more_decimals_than_kept_is_refused(app, user):
+    project = _record(app, "project")
+    typed = {"plan_q1": "33.335", "plan_q2": "50", "plan_q3": "75", "plan_q4": "100"}
+    response = user.put(_url("project", project.id, "quarters"), _form(project, "quarters", typed))
+    assert response.status_code == 422
+    assert "第一季度最多2位小数，不能是33.335" in response.get_data(as_text=True)
+    assert _values(app, "project", project.id, ["plan_q1"]) == {"plan_q1": project.plan_q1}
