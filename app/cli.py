@@ -13,7 +13,7 @@ import click
 from app.domain.document import MalformedDocument
 from app.domain.permissions import ROLES
 from app.services import accounts
-from app.services.importing import import_file
+from app.services.importing import ImportRefused, import_file
 from app.services.setup import ensure_admin, init_db
 
 
@@ -47,12 +47,17 @@ def register(app):
     @app.cli.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
     @click.option("--year", type=int, help="预算年度；不指定时从文件推断")
-    def import_command(path, year):
+    @click.option("--force", is_flag=True, help="导入已提交或已批复的计划（须写明理由）")
+    @click.option("--reason", default="", help="强制导入的理由，记入修改记录")
+    def import_command(path, year, force, reason):
         """Import a document in the text layout of the seed."""
+        if force and not reason.strip():
+            click.echo("强制导入须用 --reason 写明理由。", err=True)
+            raise SystemExit(1)
         init_db()
         try:
-            report = import_file(path, year=year)
-        except MalformedDocument as error:
+            report = import_file(path, year=year, force_reason=reason if force else None)
+        except (MalformedDocument, ImportRefused) as error:
             click.echo(f"导入失败，数据库未作任何改动。{path}：{error}", err=True)
             raise SystemExit(1) from None
         click.echo(report.summary())

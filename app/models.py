@@ -265,6 +265,8 @@ class User(BaseModel):
     """A person who logs in. `role` is viewer, editor, reviewer or admin (app/domain/permissions.py)."""
 
     username = CharField(unique=True)
+    # The username as two names are compared (app/domain/usernames.py): Admin is admin.
+    name_key = CharField(unique=True)
     password_hash = CharField()
     role = CharField()
     department = ForeignKeyField(Department, null=True, on_delete="SET NULL")

@@ -11,7 +11,7 @@ from waitress.server import create_server
 
 from app import create_app
 from app.db import database
-from app.models import MODELS, Department
+from app.models import MODELS, Department, User
 from app.services import accounts
 from app.services.setup import DEMO_FILE, init_db
 from app.web.access import COOKIE
@@ -53,6 +53,11 @@ def login_token(app, username):
 def logged_in(app, client, username):
     client.set_cookie(COOKIE, login_token(app, username))
     return client
+
+
+def account(username="root"):
+    """A user by name (inside an app context), as the services take them."""
+    return User.get(User.username == username)
 
 
 def database_snapshot():

@@ -1,8 +1,13 @@
 """The administrator's commands: init-db and import."""
 
+from decimal import Decimal as D
+
+import pytest
+
+from app.domain.workflow import STATUSES
 from app.models import Change, Indicator, Plan, Project
 from app.services.setup import init_db
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, database_snapshot
 
 
 def _run(app, *args):
@@ -83,3 +88,40 @@ def test_a_reimport_names_its_file_in_the_history(app, tmp_path, seed_text):
             "27000平方米",
             "导入 2021-修订.txt",
         )
+
+
+@pytest.mark.parametrize("status", ["submitted", "approved"])
+def test_an_import_never_changes_a_plan_in_review_or_approved(app, tmp_path, seed_text, status):
+    with app.app_context():
+        init_db(demo=True)
+        Plan.update(status=status).execute()
+        before = database_snapshot()
+    changed = tmp_path / "changed.txt"
+    changed.write_text(seed_text.replace("\t26650.77平方米", "\t27000平方米"), encoding="utf-8")
+    refused = _run(app, "import", str(changed))
+    assert refused.exit_code == 1
+    assert STATUSES[status] in refused.output and "--force --reason" in refused.output
+    assert _run(app, "import", str(changed), "--force").exit_code == 1  # a reason is needed
+    with app.app_context():
+        assert database_snapshot() == before
+    forced = _run(app, "import", str(changed), "--force", "--reason", "财政局要求更正面积")
+    assert forced.exit_code == 0, forced.output
+    with app.app_context():
+        note = Change.get(Change.action == "force")
+        assert note.new == "强制导入：财政局要求更正面积" and note.user == "导入 changed.txt"
+        assert Indicator.get(Indicator.name == "房屋租赁平米数").target == "27000平方米"
+        assert Plan.get().status == status
+
+
+def test_an_unreadable_amount_is_refused_not_blanked(app, tmp_path, seed_text):
+    with app.app_context():
+        init_db(demo=True)
+        before = database_snapshot()
+    broken = tmp_path / "broken.txt"
+    broken.write_text(seed_text.replace("预算数1044.94万元", "预算数1e309万元"), encoding="utf-8")
+    result = _run(app, "import", str(broken))
+    assert result.exit_code == 1
+    assert "第48行：项目资金主要用途中的“预算数1e309万元”" in result.output
+    with app.app_context():
+        assert database_snapshot() == before
+        assert Project.get(Project.code == "405002B19DX0002").budget == D("1044.94")

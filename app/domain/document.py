@@ -67,6 +67,7 @@ class ProjectData:
     summary: str = ""
     slots: list = field(default_factory=list)
     indicators: list = field(default_factory=list)
+    lines: dict = field(default_factory=dict)  # field → line of its value in the file
 
 
 @dataclass

@@ -86,6 +86,11 @@ def groups(entity):
     return GROUPS.get(entity, {})
 
 
+def group_of(entity, field):
+    """The group a field is edited in (budget → money), or None."""
+    return next((group for group, names in groups(entity).items() if field in names), None)
+
+
 @dataclass(frozen=True)
 class Edit:
     """What one editor posts for a group: each field's typed text and the version the user saw."""

@@ -2,15 +2,20 @@
 
 viewer reads; editor reads and edits the plans of its own department and resolves comments on
 them; reviewer reads, comments on projects and rows, and returns or approves submitted plans;
-admin does everything, users included.
+admin does everything, users included. What a plan's status allows binds everyone, admins too:
+a submitted plan waits for its review, an approved one is frozen.
+
+The services ask these again inside their write transactions (app/services/records.py), so a
+status changed by someone else between the page and the save is seen.
 """
 
 VIEWER, EDITOR, REVIEWER, ADMIN = "viewer", "editor", "reviewer", "admin"
 ROLES = (VIEWER, EDITOR, REVIEWER, ADMIN)
 ROLE_TITLES = {VIEWER: "领导（查看）", EDITOR: "填报人", REVIEWER: "审核人", ADMIN: "管理员"}
 
-# Plan statuses in which its department's editors may change it (see app/domain/workflow.py).
+# Plan statuses in which a plan may be changed (see app/domain/workflow.py), and the frozen one.
 EDITABLE_STATUSES = ("draft", "returned")
+FROZEN_STATUSES = ("approved",)
 
 
 def can_read(user):
@@ -19,16 +24,11 @@ def can_read(user):
 
 
 def can_edit(user, plan):
-    """Change a plan's narrative, projects and indicators."""
-    if not can_read(user):
+    """Change a plan's narrative, projects and indicators: its department's editors and admins,
+    while it is a draft or returned."""
+    if not can_read(user) or plan.status not in EDITABLE_STATUSES:
         return False
-    if user.role == ADMIN:
-        return True
-    return (
-        user.role == EDITOR
-        and user.department_id == plan.department_id
-        and plan.status in EDITABLE_STATUSES
-    )
+    return user.role == ADMIN or (user.role == EDITOR and user.department_id == plan.department_id)
 
 
 def is_role(role):
@@ -67,14 +67,14 @@ def can_review(user):
     return can_read(user) and user.role in (REVIEWER, ADMIN)
 
 
-def can_comment(user):
-    """Reviewers (and admins) comment on projects and rows."""
-    return can_review(user)
+def can_comment(user, plan):
+    """Reviewers (and admins) comment on a plan's projects and rows, until it is approved."""
+    return can_review(user) and plan.status not in FROZEN_STATUSES
 
 
 def can_resolve(user, plan):
-    """A comment is marked resolved by those who answer for the plan."""
-    return can_submit(user, plan)
+    """A comment is marked resolved by those who answer for the plan, until it is approved."""
+    return can_submit(user, plan) and plan.status not in FROZEN_STATUSES
 
 
 def can_manage_users(user):

@@ -67,7 +67,9 @@ REQUIRED_COLUMNS = {
 }
 
 _DEPARTMENT = re.compile(r"^([0-9A-Za-z]+)\s+(\S.*)$")
-_AMOUNT = r"([0-9][0-9,]*(?:\.[0-9]+)?\s*(?:万元|元))"
+# An amount in prose, with whatever a mistyped number carries (1e309万元, 1.2.3万元): read, or
+# refused with its line, never skipped as if the prose named no amount.
+_AMOUNT = r"([0-9][0-9.,eE+\-]*\s*(?:万元|元))"
 
 
 @dataclass
@@ -249,6 +251,7 @@ def _label_value(project, row, position, explicit_money, notices):
         explicit_money.add(name)
     else:
         setattr(project, name, value)
+        project.lines[name] = row.lines[min(position + 1, len(row.lines) - 1)]
 
 
 def _money_cell(value, label, line):
@@ -327,7 +330,8 @@ def _money_from_prose(project, explicit):
                 setattr(project, name, read_amount(match.group(1)))
             except NumberError as error:
                 raise MalformedDocument(
-                    project.line, f"项目资金主要用途中的“{match.group(0)}”：{error}"
+                    project.lines.get("funds_use", project.line),
+                    f"项目资金主要用途中的“{match.group(0)}”：{error}",
                 ) from None
     all_fiscal = re.search(r"(全部|均|全额)为?财政(资金|拨款)", text)
     if all_fiscal and project.budget is not None:

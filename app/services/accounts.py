@@ -2,14 +2,20 @@
 
 No Flask: the views pass the address and the cookie's token. Sessions live in the database,
 so logging out or disabling a user ends their sessions at once, in every worker process; the
-cookie holds a random token and the database only its hash. Failed logins are counted per
-account and per address in the database, so throttling holds across processes too.
+cookie holds a random token and the database only its hash. A session ends after 8 idle hours
+and, whatever its use, 12 hours after the login. Failed logins are counted per account and per
+address in the database, so throttling holds across processes too.
+
+A password check (argon2id: 64 MiB and ~100 ms) never runs inside a write transaction, where it
+would hold every save of the site waiting; and an unknown name is checked against a dummy hash,
+so that it takes as long as a known one and names cannot be probed by timing.
 """
 
 import datetime
 import hashlib
 import logging
 import secrets
+import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,6 +23,7 @@ from peewee import JOIN
 
 from app.db import database
 from app.domain.permissions import ROLES, is_role, keeps_admin, needs_department
+from app.domain.usernames import username_key, username_problem
 from app.models import Department, LoginEvent, LoginThrottle, User, UserSession
 from app.services.errors import NotFound
 
@@ -24,6 +31,7 @@ log = logging.getLogger("jixiao.auth")
 
 MIN_PASSWORD = 10
 IDLE_TIMEOUT = datetime.timedelta(hours=8)
+LIFETIME = datetime.timedelta(hours=12)  # from the login, however busy the session
 # A failure window: this many failures within WINDOW lock the key for LOCK.
 ACCOUNT_FAILURES, ADDRESS_FAILURES = 5, 30
 WINDOW = LOCK = datetime.timedelta(minutes=15)
@@ -33,10 +41,13 @@ TOUCH_EVERY = datetime.timedelta(minutes=1)
 _hasher = PasswordHasher()  # argon2id, RFC 9106 parameters: t=3, m=64 MiB, p=4
 
 
+_dummy_hash = None  # what an unknown name is checked against, made by the hasher in use
+
+
 def use_hasher(hasher):
     """Swap the password hasher (the tests use a cheap one)."""
-    global _hasher
-    _hasher = hasher
+    global _hasher, _dummy_hash
+    _hasher, _dummy_hash = hasher, None
 
 
 class AccountError(ValueError):
@@ -72,16 +83,23 @@ def role_department(role, department_code):
 
 
 def create_user(username, role, password, department_code=None):
-    username = username.strip()
-    if not username or len(username) > 50 or any(c.isspace() for c in username):
-        raise AccountError("用户名不能为空、不能含空格，最多50个字符")
+    """A new user; AccountError saying why not (a name like another's, a short password…)."""
+    problem = username_problem(username)
+    if problem:
+        raise AccountError(problem)
+    username = unicodedata.normalize("NFKC", username).strip()
     department = role_department(role, department_code)
-    password_hash = hash_password(password)
+    password_hash = hash_password(password)  # before the transaction: it takes a while
     with database.atomic():
-        if User.get_or_none(User.username == username):
-            raise AccountError(f"用户名 {username} 已存在")
+        same = User.get_or_none(User.name_key == username_key(username))
+        if same is not None:
+            raise AccountError(f"用户名 {username} 已存在（与 {same.username} 视为同一个名字）")
         return User.create(
-            username=username, role=role, department=department, password_hash=password_hash
+            username=username,
+            name_key=username_key(username),
+            role=role,
+            department=department,
+            password_hash=password_hash,
         )
 
 
@@ -112,8 +130,10 @@ def user_by_id(user_id):
 
 
 def user_named(username):
-    """A user by name, or None."""
-    return User.get_or_none(User.username == username)
+    """A user by name (its exact name, else the name as usernames are compared), or None."""
+    return User.get_or_none(User.username == username) or User.get_or_none(
+        User.name_key == username_key(username)
+    )
 
 
 def any_user():
@@ -151,7 +171,7 @@ def locked_accounts():
 
 def unlock(user):
     """Lift a lock on the account (an admin helping someone back in); the address lock stays."""
-    LoginThrottle.delete().where(LoginThrottle.key == f"user:{user.username}").execute()
+    LoginThrottle.delete().where(LoginThrottle.key == f"user:{user.name_key}").execute()
 
 
 def _locked(key, now):
@@ -189,40 +209,49 @@ def login(username, password, address):
     Failures are committed before the error is raised: a rolled-back count throttles nothing.
     """
     now = _now()
-    account_key, address_key = f"user:{username[:50]}", f"addr:{address}"
-    refusal = None
-    with database.atomic():
-        if _locked(account_key, now) or _locked(address_key, now):
+    key = username_key(username)[:60]
+    account_key, address_key = f"user:{key}", f"addr:{address}"
+    if _locked(account_key, now) or _locked(address_key, now):
+        with database.atomic():
             _record(username, address, False, "throttled")
-            minutes = int(LOCK.total_seconds() // 60)
-            refusal = f"登录失败次数过多，请{minutes}分钟后再试"
+        minutes = int(LOCK.total_seconds() // 60)
+        raise AccountError(f"登录失败次数过多，请{minutes}分钟后再试")
+    user = user_named(username)
+    matched = _verify(user.password_hash if user else _dummy(), password)  # outside a transaction
+    with database.atomic():
+        if user is None or not matched or not user.active:
+            _fail(account_key, ACCOUNT_FAILURES, now)
+            _fail(address_key, ADDRESS_FAILURES, now)
+            disabled = user is not None and not user.active
+            _record(username, address, False, "disabled" if disabled else "bad credentials")
+            refusal = "用户名或密码不正确，或账号已停用"
         else:
-            user = User.get_or_none(User.username == username)
-            if user is None or not _verify(user, password) or not user.active:
-                _fail(account_key, ACCOUNT_FAILURES, now)
-                _fail(address_key, ADDRESS_FAILURES, now)
-                disabled = user is not None and not user.active
-                _record(username, address, False, "disabled" if disabled else "bad credentials")
-                refusal = "用户名或密码不正确，或账号已停用"
-            else:
-                unlock(user)
-                token = secrets.token_urlsafe(32)
-                UserSession.create(token_hash=_token_hash(token), user=user, address=address)
-                _record(username, address, True)
+            refusal = None
+            unlock(user)
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+                user.save(only=[User.password_hash])
+            token = secrets.token_urlsafe(32)
+            UserSession.create(token_hash=_token_hash(token), user=user, address=address)
+            _record(username, address, True)
     if refusal:
         raise AccountError(refusal)
     return token
 
 
-def _verify(user, password):
+def _verify(password_hash, password):
     try:
-        _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
-        user.save(only=[User.password_hash])
-    return True
+
+
+def _dummy():
+    """A hash of no one's password, made by the hasher in use: an unknown name costs as long."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+    return _dummy_hash
 
 
 def session_user(token):
@@ -239,7 +268,8 @@ def session_user(token):
     if row is None:
         return None
     now = _now()
-    if not row.user.active or now - row.last_seen > IDLE_TIMEOUT:
+    expired = now - row.last_seen > IDLE_TIMEOUT or now - row.created_at > LIFETIME
+    if not row.user.active or expired:
         row.delete_instance()
         return None
     if now - row.last_seen > TOUCH_EVERY:

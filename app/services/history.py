@@ -8,10 +8,19 @@ a deleted row comes back from here.
 import datetime
 
 from app.db import database
-from app.domain.fields import FIELDS, FieldError, as_text, parse, version
-from app.models import Change, Department, Indicator, Plan, Project
+from app.domain.fields import (
+    FIELDS,
+    FieldError,
+    as_text,
+    check_together,
+    group_of,
+    groups,
+    parse,
+    version,
+)
+from app.models import Change, Comment, Department, Indicator, Plan, Project
 from app.services.errors import NotFound
-from app.services.records import find, scope
+from app.services.records import editable_plan, find, scope
 
 
 class CannotRestore(ValueError):
@@ -86,41 +95,72 @@ def record_names(changes):
     indicators = {c.record_id for c in changes if c.entity == "indicator"}
     for indicator in Indicator.select().where(Indicator.id.in_(indicators)) if indicators else ():
         names[("indicator", indicator.id)] = indicator.name or "（未命名）"
+    comments = {c.record_id for c in changes if c.entity == "comment"}
+    for comment in Comment.select().where(Comment.id.in_(comments)) if comments else ():
+        names[("comment", comment.id)] = _shortened(comment.text)
     return names
 
 
-def restore(change, user=""):
-    """Undo one recorded change: the field gets its old value back, a deleted row comes back.
+def _shortened(text, length=20):
+    return text if len(text) <= length else text[:length] + "…"
 
-    The restore is itself a recorded change.
+
+def restore(user, change):
+    """Undo one recorded change as `user`: the field gets its old value back, a deleted row
+    comes back. CannotRestore says why not; Forbidden when the user may not edit the plan now.
+
+    A restored value is checked as a save of its whole group would be (预算数 must still equal
+    财政资金 + 其他资金, the spending plan must still rise). The restore is itself recorded.
     """
     with database.atomic():
+        editable_plan(user, change.plan_id)
         try:
             record = find(change.entity, change.record_id)
         except NotFound:
             raise CannotRestore("该记录已不存在，无法恢复") from None
-        model = type(record)
+        if change.entity == "indicator" and record.project.deleted_at is not None:
+            raise CannotRestore("该行所在的项目已被删除，请先恢复项目")
         if change.action == "delete":
-            if record.deleted_at is None:
-                raise CannotRestore("该行没有被删除，无需恢复")
-            record.deleted_at = None
-            record.save(only=[model.deleted_at])
-            return record_change(change.entity, record, "restore", user=user, new=_label(record))
+            return _undelete(user, change, record)
         if change.action not in ("edit", "restore") or not change.field:
             raise CannotRestore("这类改动不能恢复")
         if getattr(record, "deleted_at", None) is not None:
             raise CannotRestore("该行已被删除，请先恢复该行")
-        spec = FIELDS[change.entity][change.field]
-        try:
-            value = parse(spec, change.old or "")
-        except FieldError as error:
-            raise CannotRestore(f"旧值不能恢复：{error}") from None
+        value = _restorable(change, record)
         old = getattr(record, change.field)
-        if version(old) == version(value):
-            raise CannotRestore("当前值已经是这个值")
         setattr(record, change.field, value)
-        record.save(only=[getattr(model, change.field)])
-        return record_change(change.entity, record, "restore", change.field, old, value, user)
+        record.save(only=[getattr(type(record), change.field)])
+        return record_change(
+            change.entity, record, "restore", change.field, old, value, user.username
+        )
+
+
+def _undelete(user, change, record):
+    if record.deleted_at is None:
+        raise CannotRestore("该行没有被删除，无需恢复")
+    record.deleted_at = None
+    record.save(only=[type(record).deleted_at])
+    return record_change(change.entity, record, "restore", user=user.username, new=_label(record))
+
+
+def _restorable(change, record):
+    """The old value of a change, read as the field reads a typed value, if it may stand with
+    the other fields of its group as they are now; else CannotRestore saying why."""
+    spec = FIELDS[change.entity][change.field]
+    try:
+        value = parse(spec, change.old or "")
+    except FieldError as error:
+        raise CannotRestore(f"旧值不能恢复：{error}") from None
+    if version(getattr(record, change.field)) == version(value):
+        raise CannotRestore("当前值已经是这个值")
+    group = group_of(change.entity, change.field)
+    together = {name: getattr(record, name) for name in groups(change.entity)[group]}
+    together[change.field] = value
+    problems = check_together(change.entity, group, together)
+    if problems:
+        reason = "；".join(problems.values())
+        raise CannotRestore(f"恢复后{spec.label}与同组的其他值不一致：{reason}。请在表中一并修改")
+    return value
 
 
 def _label(record):

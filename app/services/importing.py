@@ -17,11 +17,14 @@ from app.domain import framework
 from app.domain.document import FIRST_YEAR, LAST_YEAR, MalformedDocument, Notice
 from app.domain.fields import version
 from app.domain.framework import squeeze
+from app.domain.permissions import EDITABLE_STATUSES
+from app.domain.workflow import STATUSES
 from app.formats import text
 from app.formats.narrative import escape
 from app.models import Category, CategoryLabel, Department, Indicator, Plan, Project
 from app.services.history import record_change, soft_delete
 from app.services.plans import create_plan, create_project, ensure_department
+from app.services.records import lock_plan
 
 
 @dataclass
@@ -56,18 +59,25 @@ class ImportReport:
         return text
 
 
-def import_file(path, year=None, user=None):
+class ImportRefused(ValueError):
+    """The plan may not be changed by an import now; the message says why and what to do."""
+
+
+def import_file(path, year=None, user=None, force_reason=None):
     """Import a document file (the seed's text layout) as `import_document` does; the history
     names `导入 FILE` unless `user` is given."""
     path = Path(path)
     document = text.read(path.read_bytes())
-    return import_document(document, year, f"导入 {path.name}"[:100] if user is None else user)
+    name = f"导入 {path.name}"[:100] if user is None else user
+    return import_document(document, year, name, force_reason)
 
 
-def import_document(document, year=None, user=""):
+def import_document(document, year=None, user="", force_reason=None):
     """Write `document` as the plan of its department for `year` (inferred when None).
 
-    `user` is who the history names for what the import changed.
+    `user` is who the history names for what the import changed. A plan that is submitted or
+    approved is not changed (ImportRefused), unless an administrator forces it with a reason,
+    which the history keeps.
     """
     year = year or document.inferred_year()
     if year is None:
@@ -81,15 +91,18 @@ def import_document(document, year=None, user=""):
     }
     layout = framework.detect_layout(level1_names)
     with database.atomic():
-        return _write(document, int(year), layout, user)
+        return _write(document, int(year), layout, user, (force_reason or "").strip())
 
 
-def _write(document, year, layout, user):
+def _write(document, year, layout, user, force_reason):
     department = ensure_department(document.department_code, document.department_name, rename=True)
     plan = Plan.get_or_none(department=department, year=year)
     plan_created = plan is None
     if plan_created:
         plan = create_plan(department, year, layout, user)
+    else:
+        plan = lock_plan(plan.id, exclusive=True)
+        _may_change(plan, user, force_reason)
     report = ImportReport(department, plan, plan_created=plan_created)
     writer = _Writer(user, report)
     plan.layout = layout
@@ -133,6 +146,20 @@ def _write(document, year, layout, user):
     plan.save()
     categories.finish()
     return report
+
+
+def _may_change(plan, user, force_reason):
+    """Refuse to change a submitted or approved plan unless forced with a reason, recorded."""
+    if plan.status in EDITABLE_STATUSES:
+        return
+    status = STATUSES[plan.status]
+    where = f"{plan.department.code} {plan.department.name} {plan.year}年"
+    if not force_reason:
+        raise ImportRefused(
+            f"{where}的绩效目标{status}，导入不会改动它。确需改动时，"
+            "请先退回该计划；或由管理员加 --force --reason “理由” 强制导入，理由记入修改记录。"
+        )
+    record_change("plan", plan, "force", "status", status, f"强制导入：{force_reason}", user)
 
 
 def _project_key(code, name):

@@ -1,12 +1,15 @@
 """Adding, inserting, moving and deleting the indicator rows of a project; each is recorded.
 
 Rows keep a position in their project; the table shows them grouped by 二级 in that order, so
-moving within a 二级 swaps two positions and every operation renumbers the rows 0…n.
+moving within a 二级 swaps two positions and every operation renumbers the rows 0…n. Each
+operation re-reads its row and checks the user's right inside its transaction
+(app/services/records.py), so a plan submitted meanwhile is not changed.
 """
 
 from app.db import database
 from app.models import Category, Indicator
 from app.services.history import record_change, soft_delete
+from app.services.records import load_for_edit
 
 
 class RowError(ValueError):
@@ -29,67 +32,75 @@ def _renumber(rows):
             row.save(only=[Indicator.position])
 
 
-def add(project, category_id, user=""):
+def add(user, project_id, category_id):
     """A new empty indicator at the end of a 二级 (an empty slot included)."""
-    category = level2_categories(project.plan).get(category_id)
-    if category is None:
-        raise RowError("这个二级指标不属于本项目采用的指标体系")
     with database.atomic():
+        project = load_for_edit(user, "project", project_id)
+        category = level2_categories(project.plan).get(category_id)
+        if category is None:
+            raise RowError("这个二级指标不属于本项目采用的指标体系")
         rows = _ordered(project)
         indicator = Indicator.create(project=project, category=category, position=len(rows))
-        record_change("indicator", indicator, "create", new=category.name, user=user)
+        record_change("indicator", indicator, "create", new=category.name, user=user.username)
         return indicator
 
 
-def insert(indicator, where, user=""):
+def insert(user, indicator_id, where):
     """A new empty indicator directly above or below another, in the same 二级."""
     if where not in ("above", "below"):
         raise RowError("只能在上方或下方插入")
     with database.atomic():
+        indicator = load_for_edit(user, "indicator", indicator_id)
         rows = _ordered(indicator.project)
         index = [row.id for row in rows].index(indicator.id) + (where == "below")
         new = Indicator.create(
-            project=indicator.project_id, category=indicator.category_id, position=index
+            project=indicator.project, category=indicator.category_id, position=index
         )
         rows.insert(index, new)
         _renumber(rows)
-        record_change("indicator", new, "create", new=indicator.category.name, user=user)
+        record_change("indicator", new, "create", new=indicator.category.name, user=user.username)
         return new
 
 
-def move(indicator, direction, user=""):
+def move(user, indicator_id, direction):
     """Swap an indicator with its neighbour above or below within its 二级."""
+    if direction not in ("up", "down"):
+        raise RowError("只能上移或下移")
     with database.atomic():
+        indicator = load_for_edit(user, "indicator", indicator_id)
         rows = _ordered(indicator.project)
         ids = [row.id for row in rows]
         siblings = [row for row in rows if row.category_id == indicator.category_id]
         index = [row.id for row in siblings].index(indicator.id)
         other_index = index - 1 if direction == "up" else index + 1
-        if direction not in ("up", "down") or not 0 <= other_index < len(siblings):
+        if not 0 <= other_index < len(siblings):
             raise RowError("已经在最上面了" if direction == "up" else "已经在最下面了")
         a, b = ids.index(indicator.id), ids.index(siblings[other_index].id)
         rows[a], rows[b] = rows[b], rows[a]
         _renumber(rows)
-        record_change("indicator", indicator, "move", "position", a, b, user)
+        record_change("indicator", indicator, "move", "position", a, b, user.username)
 
 
-def move_to(indicator, category_id, user=""):
+def move_to(user, indicator_id, category_id):
     """Move an indicator to the end of another 二级 of its plan."""
-    project = indicator.project
-    category = level2_categories(project.plan).get(category_id)
-    if category is None:
-        raise RowError("这个二级指标不属于本项目采用的指标体系")
-    if category.id == indicator.category_id:
-        raise RowError("指标已经在这个二级指标下")
     with database.atomic():
+        indicator = load_for_edit(user, "indicator", indicator_id)
+        project = indicator.project
+        category = level2_categories(project.plan).get(category_id)
+        if category is None:
+            raise RowError("这个二级指标不属于本项目采用的指标体系")
+        if category.id == indicator.category_id:
+            raise RowError("指标已经在这个二级指标下")
         old = Category.get_by_id(indicator.category_id).name
         rows = [row for row in _ordered(project) if row.id != indicator.id]
         indicator.category = category
         indicator.save(only=[Indicator.category])
         _renumber([*rows, indicator])
-        record_change("indicator", indicator, "move", "category", old, category.name, user)
+        record_change("indicator", indicator, "move", "category", old, category.name, user.username)
 
 
-def delete(indicator, user=""):
+def delete(user, indicator_id):
     """Delete an indicator (restorable); returns the change, whose id undoes it."""
-    return soft_delete("indicator", indicator, user)
+    with database.atomic():
+        indicator = load_for_edit(user, "indicator", indicator_id)
+        return soft_delete("indicator", indicator, user.username)

@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 
 from app.db import database
 from app.domain.fields import FIELDS, FieldError, as_text, check_together, parse, version
-from app.domain.permissions import can_edit
-from app.services.errors import Forbidden
 from app.services.history import record_change
-from app.services.records import load, plan_of, scope
+from app.services.records import load_for_edit, scope
 
 
 @dataclass
@@ -37,9 +35,7 @@ def save_cell(user, record_id, edit):
     entity, names = edit.entity, edit.names
     specs = FIELDS[entity]
     with database.atomic():
-        record = load(entity, record_id, for_update=True)
-        if not can_edit(user, plan_of(entity, record)):
-            raise Forbidden(f"{entity} {record_id}")
+        record = load_for_edit(user, entity, record_id)
         outcome = Outcome(200, record, dict(edit.typed), dict(edit.seen))
         parsed = {}
         for name in names:

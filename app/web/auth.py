@@ -5,6 +5,9 @@ before the login survives it. The cookie is HttpOnly and SameSite=Lax, and Secur
 SESSION_COOKIE_SECURE is set (HTTPS).
 """
 
+import unicodedata
+from urllib.parse import urlsplit
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -26,11 +29,21 @@ def _address():
 
 
 def _next_url():
-    """Where to go after logging in: only a path on this site."""
+    """Where to go after logging in: a path on this site, else 首页."""
     target = request.args.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")
+    return target if _same_site_path(target) else url_for("home.index")
+
+
+def _same_site_path(target):
+    """A path of this site and nothing else. Browsers drop tabs and line breaks from a URL
+    (`/` TAB `/host` goes to `//host`) and read a backslash as a slash, so none may appear; a
+    line break would also break the Location header."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return False
+    if any(unicodedata.category(char)[0] in "CZ" for char in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 @bp.route("/login", methods=["GET", "POST"])

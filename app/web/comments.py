@@ -24,10 +24,13 @@ def _back(project, comment=None):
 def add(project_id):
     """A reviewer's comment on the project or on one of its rows."""
     project = live_project(project_id)
-    require(can_comment(g.user))
+    require(can_comment(g.user, project.plan))
     try:
         comment = comments.add(
-            project, g.user, request.form.get("text", ""), request.form.get("indicator_id") or None
+            g.user,
+            project.id,
+            request.form.get("text", ""),
+            request.form.get("indicator_id") or None,
         )
     except NotFound:
         abort(400)  # a row of another project: the form was not ours
@@ -44,6 +47,6 @@ def resolve(comment_id):
     comment = comments.find(comment_id)
     project = live_project(comment.project_id)
     require(can_resolve(g.user, project.plan))
-    if comments.resolve(comment, g.user):
+    if comments.resolve(g.user, comment.id):
         flash("已将意见标为已处理。", "success")
     return _back(project, comment)

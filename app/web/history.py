@@ -22,8 +22,10 @@ ACTIONS = {
     "restore": "恢复",
     "move": "移动",
     "status": "审核",
+    "resolve": "处理",
+    "force": "强制导入",
 }
-ENTITIES = {"plan": "计划", "project": "项目", "indicator": "指标"}
+ENTITIES = {"plan": "计划", "project": "项目", "indicator": "指标", "comment": "审核意见"}
 # Fields a change may name that are not edited in a cell (app/domain/fields.py names those).
 OTHER_FIELDS = {"position": "位置", "category": "二级指标", "status": "状态"}
 
@@ -49,7 +51,7 @@ def _describe(changes):
     return rows
 
 
-def _page(plan, project, title, changes, cell=None):
+def _page(plan, project, title, changes, cell=None, error=None):
     return render_template(
         "history/index.html",
         plan=plan,
@@ -58,6 +60,7 @@ def _page(plan, project, title, changes, cell=None):
         rows=_describe(changes),
         cell=cell,
         editable=can_edit(g.user, plan),
+        error=error,
     )
 
 
@@ -80,9 +83,12 @@ def for_project(project_id):
 @bp.get("/cells/<entity>/<int:record_id>")
 def for_cell(entity, record_id):
     """One record's history, or one cell's when `field` is given (a group name covers its fields)."""
+    return _record_page(entity, record_id, request.args.get("field") or None)
+
+
+def _record_page(entity, record_id, field, error=None):
     record = find(entity, record_id)  # deleted ones too
     plan_id, project_id = scope(entity, record)
-    field = request.args.get("field") or None
     fields = groups(entity).get(field, (field,)) if field else None
     found = changes_of(plan_id, project_id, entity, record_id, fields)
     project = find("project", project_id) if project_id else None
@@ -91,20 +97,27 @@ def for_cell(entity, record_id):
     )
     if field and field in FIELDS.get(entity, {}):
         label += "的" + FIELDS[entity][field].label
-    return _page(
-        plan_by_id(plan_id), project, f"修改记录：{label}", found, cell=(entity, record_id, field)
+    page = _page(
+        plan_by_id(plan_id),
+        project,
+        f"修改记录：{label}",
+        found,
+        cell=(entity, record_id, field),
+        error=error,
     )
+    return page, 422 if error else 200
 
 
 @bp.post("/<int:change_id>/restore")
 def restore_change(change_id):
-    """Undo one change: the field's earlier value back, or a deleted row back."""
+    """Undo one change: the field's earlier value back, or a deleted row back. A restore that
+    cannot be made answers 422 with the record's history and the reason above it."""
     recorded = find_change(change_id)
     require(can_edit(g.user, recorded.plan))
     try:
-        restore(recorded, g.user.username)
-        flash("已恢复。", "success")
+        restore(g.user, recorded)
     except CannotRestore as error:
-        flash(str(error), "error")
+        return _record_page(recorded.entity, recorded.record_id, recorded.field, str(error))
+    flash("已恢复。", "success")
     back = request.referrer or plan_url(recorded.plan, "history.for_plan")
     return redirect(back, code=303)

@@ -60,7 +60,7 @@ def add(project_id):
     project = live_project(project_id)
     require(can_edit(g.user, project.plan))
     try:
-        indicator = row_service.add(project, _int("category_id"), g.user.username)
+        indicator = row_service.add(g.user, project.id, _int("category_id"))
     except RowError as error:
         return _refused(str(error))
     return _table(project, trigger={"jixiao:edit": {"id": f"cell-{indicator.id}-name"}})
@@ -71,7 +71,7 @@ def insert(indicator_id):
     """Insert an empty indicator above or below another, in its 二级, and open it."""
     indicator = _live_indicator(indicator_id)
     try:
-        new = row_service.insert(indicator, request.form.get("where", ""), g.user.username)
+        new = row_service.insert(g.user, indicator.id, request.form.get("where", ""))
     except RowError as error:
         return _refused(str(error))
     return _table(indicator.project, trigger={"jixiao:edit": {"id": f"cell-{new.id}-name"}})
@@ -83,9 +83,9 @@ def move(indicator_id):
     indicator = _live_indicator(indicator_id)
     try:
         if "category_id" in request.form:
-            row_service.move_to(indicator, _int("category_id"), g.user.username)
+            row_service.move_to(g.user, indicator.id, _int("category_id"))
         else:
-            row_service.move(indicator, request.form.get("direction", ""), g.user.username)
+            row_service.move(g.user, indicator.id, request.form.get("direction", ""))
     except RowError as error:
         return _refused(str(error))
     return _table(indicator.project, trigger={"jixiao:focus": {"id": f"row-{indicator.id}"}})
@@ -95,7 +95,7 @@ def move(indicator_id):
 def delete(indicator_id):
     """Delete an indicator; the toast that says so can undo it."""
     indicator = _live_indicator(indicator_id)
-    change = row_service.delete(indicator, g.user.username)
+    change = row_service.delete(g.user, indicator.id)
     name = indicator.name or "（未命名）"
     toast = {
         "message": f"已删除指标“{name}”。",
@@ -116,7 +116,7 @@ def undelete(indicator_id):
     if change is None:
         raise NotFound(f"deletion of indicator {indicator_id}")
     try:
-        restore(change, g.user.username)
+        restore(g.user, change)
     except CannotRestore as error:
         return _refused(str(error))
     return _table(project, trigger={"jixiao:focus": {"id": f"row-{indicator.id}"}})

@@ -13,11 +13,11 @@ from app.domain.permissions import (
 )
 from app.domain.workflow import STATUSES, WorkflowError
 from app.services.plans import (
-    create_project,
     department_with_code,
     find_plan,
     has_plan,
     money_totals,
+    new_project,
     start_plan,
 )
 from app.services.workflow import change_status
@@ -72,7 +72,7 @@ def add_project(department_code, year):
     """Add an empty project at the end of the plan and open its page."""
     plan = find_plan(department_code, year)
     require(can_edit(g.user, plan))
-    project = create_project(plan, g.user.username, {"name": "新项目"})
+    project = new_project(g.user, plan.id)
     flash("已新增项目，请填写项目编码、名称和各项内容。", "success")
     return redirect(url_for("projects.show", project_id=project.id), code=303)
 
@@ -83,7 +83,7 @@ def review(department_code, year, action):
     plan = find_plan(department_code, year)
     require(can_submit(g.user, plan) if action == "submit" else can_review(g.user))
     try:
-        change_status(plan, action, g.user.username, request.form.get("reason", ""))
+        plan = change_status(g.user, plan.id, action, request.form.get("reason", ""))
     except WorkflowError as error:
         flash(str(error), "error")
     else:

@@ -4,8 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template
 
 from app.domain.permissions import can_comment, can_edit, can_resolve
 from app.services.comments import for_project
-from app.services.history import soft_delete
-from app.services.plans import live_project, project_table
+from app.services.plans import delete_project, live_project, project_table
 from app.web.access import require
 from app.web.links import plan_url
 
@@ -28,7 +27,7 @@ def show(project_id):
         editable=can_edit(g.user, plan),
         comments=for_project(project),
         open_counts=open_counts,
-        may_comment=can_comment(g.user),
+        may_comment=can_comment(g.user, plan),
         may_resolve=can_resolve(g.user, plan),
     )
 
@@ -38,6 +37,6 @@ def delete(project_id):
     """Delete a project (restorable from the plan's history) and go back to the plan."""
     project = live_project(project_id)
     require(can_edit(g.user, project.plan))
-    soft_delete("project", project, g.user.username)
+    delete_project(g.user, project.id)
     flash(f"已删除项目“{project.name}”。可在本年度的修改记录中恢复。", "success")
     return redirect(plan_url(project.plan), code=303)

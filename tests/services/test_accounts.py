@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from app.db import database
 from app.models import LoginEvent, LoginThrottle, User, UserSession
 from app.services import accounts
 from app.services.setup import ensure_admin
@@ -261,3 +262,60 @@ def test_only_an_admin_may_unlock(app, seeded):
     assert editor.post(f"/users/{viewer.id}/unlock", htmx=False).status_code == 403
     with app.app_context():
         assert "viewer" in accounts.locked_accounts()
+
+
+@pytest.mark.parametrize("name", ["Editor", "ＥＤＩＴＯＲ", "еditor", "editor\u200b", "edi tor"])
+def test_a_name_that_could_pass_for_another_is_refused(app, seeded, name):
+    with app.app_context():
+        with pytest.raises(accounts.AccountError, match="已存在|不能含有"):
+            accounts.create_user(name, "viewer", "long-enough-pw")
+        assert User.select().where(User.role == "viewer").count() == 1
+
+
+def test_a_name_logs_in_whatever_its_case(app, seeded):
+    assert _login(app.test_client(), "EDITOR", PASSWORD).status_code == 303
+    with app.app_context():
+        assert UserSession.get().user.username == "editor"
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["/\t/evil.example/phish", "/\r\nSet-Cookie: x=1", "/\u2028//evil.example", "/ /evil"],
+    ids=["tab", "crlf", "line separator", "space"],
+)
+def test_a_next_with_hidden_characters_goes_home(app, seeded, target):
+    client = app.test_client()
+    data = {"username": "editor", "password": PASSWORD, "csrf_token": login_page_token(client)}
+    response = client.post("/login", query_string={"next": target}, data=data)
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+
+
+def test_a_session_ends_after_its_lifetime_however_busy(app, seeded):
+    client = logged_in(app, app.test_client(), "viewer")
+    with app.app_context():
+        started = datetime.datetime.now() - accounts.LIFETIME - datetime.timedelta(minutes=1)
+        UserSession.update(created_at=started, last_seen=datetime.datetime.now()).execute()
+    assert client.get("/").status_code == 302
+
+
+class _Watched:
+    """The hasher in use, noting each password check and whether a transaction was open."""
+
+    def __init__(self, hasher):
+        self.hasher, self.checks = hasher, []
+
+    def verify(self, password_hash, password):
+        self.checks.append(database.in_transaction())
+        return self.hasher.verify(password_hash, password)
+
+    def __getattr__(self, name):
+        return getattr(self.hasher, name)
+
+
+@pytest.mark.parametrize("name", ["editor", "nobody"], ids=["known name", "unknown name"])
+def test_every_login_checks_a_password_outside_any_transaction(app, seeded, monkeypatch, name):
+    watched = _Watched(accounts._hasher)
+    monkeypatch.setattr(accounts, "_hasher", watched)
+    with app.app_context(), pytest.raises(accounts.AccountError):
+        accounts.login(name, "wrong-password-1", "10.0.0.9")
+    assert watched.checks == [False]  # one argon2 check for both, none holding the write lock

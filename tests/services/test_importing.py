@@ -11,7 +11,7 @@ from app.models import Category, Change, Department, Indicator, Plan, Project
 from app.services.history import restore
 from app.services.importing import import_document
 from tests import seed_expected as seed
-from tests.conftest import database_snapshot, fixture_text
+from tests.conftest import account, database_snapshot, fixture_text
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def test_reimport_removes_rows_the_file_dropped_and_keeps_other_projects(ctx, se
     gone = Indicator.get(Indicator.deleted_at.is_null(False))
     deletion = Change.get((Change.action == "delete") & (Change.record_id == gone.id))
     assert (gone.name, deletion.old, deletion.user) == ("项目完成率", "项目完成率", "")
-    restore(deletion, "editor")
+    restore(account("root"), deletion)
     assert Indicator.select().where(Indicator.deleted_at.is_null()).count() == 18
 
 
@@ -140,7 +140,7 @@ def test_a_reimport_files_every_value_it_changes_in_the_history(ctx, seed_text):
     assert report.values_changed == 4
     assert "改动的4处数值已记入修改记录" in report.summary()
     # Each is restorable, as an edit on the page would be.
-    restore(Change.get(Change.field == "target"), "editor")
+    restore(account("root"), Change.get(Change.field == "target"))
     assert Indicator.get(Indicator.name == "房屋租赁平米数").target == "26650.77平方米"
 
 
@@ -225,7 +225,7 @@ def test_reimport_without_the_odd_pair_keeps_its_category_for_the_deleted_row(ct
     # The row is deleted as a user deletes one; its category stays so that it can come back.
     row = Indicator.get(Indicator.name == "流程优化数")
     assert row.deleted_at is not None and row.category_id == own.id
-    restore(Change.get(Change.action == "delete"))
+    restore(account("root"), Change.get(Change.action == "delete"))
     assert Indicator.get_by_id(row.id).deleted_at is None
 
 

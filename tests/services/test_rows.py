@@ -4,6 +4,7 @@ import pytest
 
 from app.models import Category, Change, Indicator, Plan
 from app.services import rows
+from tests.conftest import account
 from tests.html_table import table_rows
 
 
@@ -24,7 +25,7 @@ def _category(name):
 
 
 def test_add_into_an_empty_slot(project):
-    new = rows.add(project, _category("经济效益指标").id)
+    new = rows.add(account(), project.id, _category("经济效益指标").id)
     assert ("经济效益指标", "") in _names(project)
     assert Change.get(Change.record_id == new.id).action == "create"
 
@@ -32,13 +33,13 @@ def test_add_into_an_empty_slot(project):
 def test_add_refuses_a_category_outside_the_plan(project):
     other = Category.get(Category.name == "经济成本指标")
     with pytest.raises(rows.RowError, match="不属于"):
-        rows.add(project, other.id)
+        rows.add(account(), project.id, other.id)
 
 
 def test_insert_above_and_below_in_the_same_level2(project):
     first = project.ordered_indicators()[0]
-    rows.insert(first, "above")
-    rows.insert(first, "below")
+    rows.insert(account(), first.id, "above")
+    rows.insert(account(), first.id, "below")
     names = _names(project)
     assert names[:3] == [("数量指标", ""), ("数量指标", "房屋租赁平米数"), ("数量指标", "")]
     assert [i.position for i in project.ordered_indicators()] == list(range(8))
@@ -46,30 +47,30 @@ def test_insert_above_and_below_in_the_same_level2(project):
 
 def test_move_within_a_level2_and_stop_at_the_edges(project):
     first = project.ordered_indicators()[0]
-    second = rows.insert(first, "below")
+    second = rows.insert(account(), first.id, "below")
     second.name = "第二"
     second.save()
-    rows.move(second, "up")
+    rows.move(account(), second.id, "up")
     assert [n for c, n in _names(project) if c == "数量指标"] == ["第二", "房屋租赁平米数"]
     with pytest.raises(rows.RowError, match="最上面"):
-        rows.move(Indicator.get_by_id(second.id), "up")
+        rows.move(account(), second.id, "up")
     with pytest.raises(rows.RowError, match="最下面"):
-        rows.move(Indicator.get_by_id(first.id), "down")
+        rows.move(account(), first.id, "down")
 
 
 def test_move_to_another_level2(project):
     first = project.ordered_indicators()[0]
-    rows.move_to(first, _category("质量指标").id)
+    rows.move_to(account(), first.id, _category("质量指标").id)
     assert [n for c, n in _names(project) if c == "质量指标"] == ["项目完成率", "房屋租赁平米数"]
     change = Change.select().where(Change.action == "move").get()
     assert (change.field, change.old, change.new) == ("category", "数量指标", "质量指标")
     with pytest.raises(rows.RowError, match="已经在"):
-        rows.move_to(Indicator.get_by_id(first.id), _category("质量指标").id)
+        rows.move_to(account(), first.id, _category("质量指标").id)
 
 
 def test_delete_is_soft_and_recorded(project):
     first = project.ordered_indicators()[0]
-    change = rows.delete(first)
+    change = rows.delete(account(), first.id)
     assert len(_names(project)) == 5
     assert Indicator.get_by_id(first.id).deleted_at is not None
     assert (change.action, change.old) == ("delete", "房屋租赁平米数")

@@ -5,7 +5,7 @@ import pytest
 from app.domain.workflow import WorkflowError
 from app.models import Change, Plan
 from app.services.workflow import change_status
-from tests.conftest import logged_in, page_csrf_token
+from tests.conftest import account, logged_in, page_csrf_token
 
 
 def _post(app, who, url, **data):
@@ -43,10 +43,10 @@ def test_submit_return_resubmit_approve(app, seeded):
 def test_an_approved_plan_cannot_be_submitted_again(app, seeded):
     with app.app_context():
         plan = Plan.get()
-        change_status(plan, "submit")
-        change_status(plan, "approve")
+        change_status(account(), plan.id, "submit")
+        change_status(account(), plan.id, "approve")
         with pytest.raises(WorkflowError, match="已批复"):
-            change_status(plan, "submit")
+            change_status(account(), plan.id, "submit")
 
 
 def test_status_is_shown_with_the_buttons_each_role_may_use(app, seeded):

@@ -1,8 +1,13 @@
 """History: every change listed with old → new, narrowed to one cell, and restored."""
 
-from app.domain.fields import version
-from app.models import Change, Indicator, Plan
+from decimal import Decimal as D
+
+import pytest
+
+from app.domain.fields import as_text, groups, version
+from app.models import Change, Indicator, Plan, Project
 from app.services.history import CannotRestore, restore
+from tests.conftest import Browserless, account, logged_in
 
 
 def _setup(app):
@@ -76,9 +81,72 @@ def test_what_cannot_be_restored_says_why(app, user):
     _save_target(user, indicator.id, "26650.77平方米", "27000平方米")
     with app.app_context():
         change = Change.get(Change.action == "edit")
-        restore(change)
+        restore(account(), change)
         try:
-            restore(change)
+            restore(account(), change)
             raise AssertionError("restored twice")
         except CannotRestore as error:
             assert "已经是这个值" in str(error)
+
+
+def _save_group(user, project, group, typed):
+    names = groups("project")[group]
+    form = {name: typed.get(name, as_text(getattr(project, name))) for name in names}
+    form.update({f"version-{name}": version(getattr(project, name)) for name in names})
+    assert user.put(f"/cells/project/{project.id}/{group}", form).status_code == 200
+    return Project.get_by_id(project.id)
+
+
+def _third_project(app):
+    with app.app_context():
+        return Plan.get().ordered_projects()[2]  # 625.88 万元, quarters 25/50/75/100
+
+
+# (group, saves in order, the field restored, what the refusal says, the values kept)
+BROKEN_RESTORES = [
+    (
+        "money",
+        [{"budget": "700", "fiscal_funds": "650", "other_funds": "50"},
+         {"budget": "800", "fiscal_funds": "750", "other_funds": "50"}],
+        "budget",
+        "应等于预算数 625.88",
+        {"budget": D(800), "fiscal_funds": D(750), "other_funds": D(50)},
+    ),
+    (
+        "quarters",
+        [{"plan_q3": "95"}, {"plan_q2": "90"}],
+        "plan_q3",
+        "第三季度（75.00）不能小于第二季度（90.00）",
+        {"plan_q1": D(25), "plan_q2": D(90), "plan_q3": D(95), "plan_q4": D(100)},
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("group,saves,field,words,kept", BROKEN_RESTORES, ids=["money", "quarters"])
+def test_a_restore_keeps_the_rules_of_its_group(app, user, group, saves, field, words, kept):
+    project = _third_project(app)
+    with app.app_context():
+        for typed in saves:
+            project = _save_group(user, project, group, typed)
+        change = Change.select().where(Change.field == field).order_by(Change.id).first()
+    response = user.post(f"/history/{change.id}/restore", htmx=False)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "未恢复" in page and words in page and 'id="history"' in page
+    with app.app_context():
+        stored = Project.get_by_id(project.id)
+        assert {name: getattr(stored, name) for name in kept} == kept
+        assert Change.select().where(Change.action == "restore").count() == 0
+
+
+def test_a_restore_into_a_submitted_plan_is_refused(app, user):
+    _, indicator = _setup(app)
+    _save_target(user, indicator.id, "26650.77平方米", "27000平方米")
+    with app.app_context():
+        change = Change.get(Change.action == "edit")
+        Plan.update(status="submitted").execute()
+    for who in ("root", "editor"):
+        client = Browserless(logged_in(app, app.test_client(), who))
+        assert client.post(f"/history/{change.id}/restore", htmx=False).status_code == 403
+    with app.app_context():
+        assert Indicator.get_by_id(indicator.id).target == "27000平方米"

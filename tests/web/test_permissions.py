@@ -9,7 +9,7 @@ import pytest
 from app.domain.fields import version
 from app.models import Department, Plan, Project
 from app.services.workflow import change_status
-from tests.conftest import Browserless, database_snapshot, logged_in
+from tests.conftest import Browserless, account, database_snapshot, logged_in
 
 ROLES = ["anonymous", "viewer", "editor", "other_editor", "reviewer", "root"]
 
@@ -22,7 +22,7 @@ def world(app, seeded):
         other = Plan.create(department=Department.get(Department.code == "406001"), year=2021)
         Project.create(plan=other, name="档案数字化", code="406001B21XX0001")
         submitted = Plan.create(department=Department.get(Department.code == "405002"), year=2022)
-        change_status(submitted, "submit")
+        change_status(account(), submitted.id, "submit")
         return {
             "own": Plan.get(Plan.year == 2021, Plan.department == 1),
             "other": other,
