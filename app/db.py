@@ -56,3 +56,27 @@ def connect_database(url, base_dir):
 def migrate():
     """Apply every pending migration of app/migrations; returns the names applied."""
     return Runner(database.obj, directory=str(MIGRATIONS)).up()
+
+
+# What SQLite and PostgreSQL say when they cannot write now, as opposed to a bug: a full disk,
+# a read-only file or server. PostgreSQL's codes: 53xxx insufficient resources (53100 disk
+# full), 25006 read-only transaction.
+_UNWRITABLE_WORDS = (
+    "database or disk is full",
+    "readonly database",
+    "read-only",
+    "disk i/o error",
+    "no space left on device",
+    "unable to open database file",
+    "could not extend file",
+)
+
+
+def cannot_write(error):
+    """Whether a database error means the database cannot be written now (disk full, read-only)."""
+    original = error.args[0] if error.args and isinstance(error.args[0], Exception) else error
+    code = getattr(original, "pgcode", None) or ""
+    if code.startswith("53") or code == "25006":
+        return True
+    text = str(original).lower()
+    return any(words in text for words in _UNWRITABLE_WORDS)

@@ -1,4 +1,4 @@
-"""Render time of the fifty adversarial Markdown texts of tests/adversarial_markdown.py.
+"""Render time of the adversarial Markdown texts of tests/adversarial_markdown.py.
 
 Prints each text's time (or that it is refused) and the worst; the bounds in app/domain/markdown.py
 keep every render under a second.

@@ -1,4 +1,4 @@
-"""Fifty Markdown texts made to make Python-Markdown spin, for tests and bench/markdown_render.py.
+"""Markdown texts made to make Python-Markdown spin, for tests and bench/markdown_render.py.
 
 Each sits at or past the bounds of app/domain/markdown.py: brackets, angle brackets, nesting, blocks
 and emphasis in the quantities that were measured to take seconds when unbounded.
@@ -36,6 +36,8 @@ INPUTS = [
     # Too long, and mixtures.
     "甲" * (MAX_CHARS + 1), _fill("[", B)[: MAX_CHARS // 2] + _fill("<http://", A)[: MAX_CHARS // 2],
     ("[a](" + "<" * 4 + "*_`") * (B // 2),
+    # Pipes: table cells, which took a second at 19.8 k characters.
+    ("|" * 99 + "\n") * 198, ("|" + "-|" * 49 + "\n") * 190, "|a|b|\n|-|-|\n" + "|x|y|\n" * 330,
 ]  # fmt: skip
 
-assert len(INPUTS) == 50, len(INPUTS)
+assert len(INPUTS) == 53, len(INPUTS)

@@ -8,6 +8,7 @@ carries the versions the user saw, so a value someone else changed meanwhile is 
 """
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -130,9 +131,28 @@ def as_text(value):
     return str(value)
 
 
+# Bidirectional embeddings, overrides and isolates: they make text read other than it is stored.
+_BIDI_CONTROLS = frozenset(map(chr, (*range(0x202A, 0x202F), *range(0x2066, 0x206A))))
+
+
+def hidden_character(text, newlines=False):
+    """The first character that may not be typed into a cell or a name, as `U+XXXX`; None when
+    there is none. NUL and every other control character are refused (a line break only where
+    the text has lines), and the bidirectional controls."""
+    for char in text:
+        if char == "\n" and newlines:
+            continue
+        if unicodedata.category(char) == "Cc" or char in _BIDI_CONTROLS:
+            return f"U+{ord(char):04X}"
+    return None
+
+
 def parse(spec, raw):
     """The value to store for what the user typed, or FieldError with a message."""
     text = (raw or "").replace("\r\n", "\n").replace("\r", "\n")
+    hidden = hidden_character(text, newlines=True)
+    if hidden:
+        raise FieldError(f"{spec.label}含有不可见的控制字符（{hidden}），请删除后再保存")
     if spec.kind in ("amount", "percent"):
         return _number(spec, text)
     if spec.kind == "line":

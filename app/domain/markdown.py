@@ -6,12 +6,18 @@ only the tags and attributes a document needs, so no script, event handler, styl
 
 Python-Markdown can be made to spin: its time grows with the number of unmatched `[` times the
 length of their paragraph, and with the number of blocks (measured here: 300 `[` in 50,000
-characters took 3.4 s, 12,000 `***` lines 5 s). `too_complex` bounds what it is given, so every
-page renders fast; a text over the bounds is refused where it is typed, and one that arrived
-another way (an import) is shown as plain text rather than rendered.
+characters took 3.4 s, 12,000 `***` lines 5 s, 19.8 k pipes a second). `too_complex` bounds
+what it is given, so every page renders fast; a text over the bounds is refused where it is
+typed, and one that arrived another way (an import) is shown as plain text rather than rendered.
+
+Bounds count characters; what they miss, a time budget catches: every block and inline
+processor of a render first looks at the clock, and past RENDER_BUDGET the render stops and the
+text is shown plain (and stays so, cached), so no text can hold a server thread for long.
 """
 
+import logging
 import re
+import time
 from functools import lru_cache
 
 import markdown
@@ -29,8 +35,12 @@ URL_SCHEMES = {"http", "https", "mailto"}
 MAX_CHARS = 20_000
 MAX_LINES = 2_000
 MAX_BRACKETS = 50  # `[`: links and images
-MAX_ANGLES = 500  # `<`: inline HTML and autolinks
+MAX_ANGLES = 100  # `<`: inline HTML and autolinks (each is parsed against the rest of the text)
 MAX_DEPTH = 10  # nested lists and quotes
+MAX_PIPES = 1_000  # `|`: table cells (a table of 10 columns by 90 rows)
+RENDER_BUDGET = 0.1  # seconds one render may take before the text is shown plain
+
+log = logging.getLogger("jixiao.markdown")
 
 _INDENT = re.compile(r"^( *)(?:[-+*]|\d+[.)])\s", re.MULTILINE)
 _QUOTES = re.compile(r"^[ >]*", re.MULTILINE)
@@ -46,6 +56,8 @@ def too_complex(source):
         return f"方括号“[”过多：最多{MAX_BRACKETS}个（用于链接）"
     if source.count("<") > MAX_ANGLES:
         return f"尖括号“<”过多：最多{MAX_ANGLES}个"
+    if source.count("|") > MAX_PIPES:
+        return f"竖线“|”过多：最多{MAX_PIPES}个（用于表格）"
     indents = [len(match) for match in _INDENT.findall(source)]
     if indents and max(indents) // 2 >= MAX_DEPTH:
         return f"列表嵌套过深：最多{MAX_DEPTH}层"
@@ -66,11 +78,16 @@ def render_markdown(source):
 def _render(source):
     problem = too_complex(source)
     if problem:
-        text = escape(source[:MAX_CHARS])
-        return Markup(
-            f'<p class="too-complex">（{problem}，以下按纯文本显示）</p><pre>{text}</pre>'
+        return _plain(source, problem)
+    converter = markdown.Markdown(extensions=["tables", "sane_lists"])
+    _watch_the_clock(converter, time.monotonic() + RENDER_BUDGET)
+    try:
+        html = converter.convert(source)
+    except _OverBudget:
+        log.warning(
+            "markdown over its %.0f ms budget: %d characters", RENDER_BUDGET * 1000, len(source)
         )
-    html = markdown.markdown(source, extensions=["tables", "sane_lists"])
+        return _plain(source, "内容过于复杂，显示超时")
     return Markup(
         nh3.clean(
             html,
@@ -80,3 +97,32 @@ def _render(source):
             link_rel="noopener noreferrer",
         )
     )
+
+
+def _plain(source, problem):
+    text = escape(source[:MAX_CHARS])
+    return Markup(f'<p class="too-complex">（{problem}，以下按纯文本显示）</p><pre>{text}</pre>')
+
+
+class _OverBudget(Exception):
+    """A render ran past its deadline."""
+
+
+def _watch_the_clock(converter, deadline):
+    """Make every block, tree and inline processor of a converter stop the render past
+    `deadline`: they are where Python-Markdown spends its time, a call at a time."""
+
+    def watched(method):
+        def call(*args, **kwargs):
+            if time.monotonic() > deadline:
+                raise _OverBudget
+            return method(*args, **kwargs)
+
+        return call
+
+    for processor in converter.parser.blockprocessors:
+        processor.test, processor.run = watched(processor.test), watched(processor.run)
+    for processor in converter.treeprocessors:
+        processor.run = watched(processor.run)
+    for pattern in converter.inlinePatterns:
+        pattern.handleMatch = watched(pattern.handleMatch)

@@ -19,9 +19,9 @@ import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from peewee import JOIN
+from peewee import JOIN, DatabaseError
 
-from app.db import database
+from app.db import cannot_write, database
 from app.domain.permissions import ROLES, is_role, keeps_admin, needs_department
 from app.domain.usernames import username_key, username_problem
 from app.models import Department, LoginEvent, LoginThrottle, User, UserSession
@@ -270,12 +270,23 @@ def session_user(token):
     now = _now()
     expired = now - row.last_seen > IDLE_TIMEOUT or now - row.created_at > LIFETIME
     if not row.user.active or expired:
-        row.delete_instance()
+        _best_effort(row.delete_instance)
         return None
     if now - row.last_seen > TOUCH_EVERY:
         row.last_seen = now
-        row.save(only=[UserSession.last_seen])
+        _best_effort(lambda: row.save(only=[UserSession.last_seen]))
     return row.user
+
+
+def _best_effort(write):
+    """A write that reading a page makes on the side: when the database cannot be written now
+    (disk full, read-only), the page is still read."""
+    try:
+        write()
+    except DatabaseError as error:
+        if not cannot_write(error):
+            raise
+        log.warning("session bookkeeping not written: %s", error)
 
 
 def logout(token):

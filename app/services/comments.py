@@ -7,6 +7,7 @@ nobody comments on, or resolves comments of, an approved plan.
 import datetime
 
 from app.db import database
+from app.domain.fields import hidden_character
 from app.domain.permissions import can_comment, can_resolve
 from app.models import Comment, Indicator
 from app.services.errors import Forbidden, NotFound
@@ -26,9 +27,12 @@ def add(user, project_id, text, indicator_id=None):
     CommentError for an empty or overlong text; NotFound for a row not in this project;
     Forbidden when the user may not comment on the plan now.
     """
-    text = text.strip()
+    text = text.replace("\r\n", "\n").strip()
     if not text or len(text) > MAX_LENGTH:
         raise CommentError(f"意见不能为空，最多{MAX_LENGTH}个字。")
+    hidden = hidden_character(text, newlines=True)
+    if hidden:
+        raise CommentError(f"意见含有不可见的控制字符（{hidden}），请删除后再提交。")
     with database.atomic():
         project = load("project", project_id)
         if not can_comment(user, lock_plan(project.plan_id)):

@@ -81,7 +81,9 @@ class CellView:
 
     @property
     def preview_url(self):
-        return url_for("cells.preview", entity=self.entity, group=self.group)
+        return url_for(
+            "cells.preview", entity=self.entity, record_id=self.record.id, group=self.group
+        )
 
     @property
     def history_url(self):
@@ -162,12 +164,15 @@ def save(entity, record_id, group):
     return _fragment(view, outcome.status)
 
 
-@bp.post("/preview/<entity>/<group>")
-def preview(entity, group):
-    """The sanitised HTML of a Markdown text as it is being typed."""
+@bp.post("/<entity>/<int:record_id>/<group>/preview")
+def preview(entity, record_id, group):
+    """The sanitised HTML of a Markdown text as it is being typed, for those who may edit it
+    (rendering is the costliest thing a request can ask for)."""
     names = groups(entity).get(group)
     if not names or FIELDS[entity][names[0]].kind != "markdown":
         abort(404)
+    _, editable = _load(entity, record_id, group)
+    require(editable)
     return render_template(
         "cells/_preview.html", html=render_markdown(request.form.get(names[0], ""))
     )

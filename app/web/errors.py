@@ -6,14 +6,23 @@ a 404 and its Forbidden a 403, wherever they are raised. No stack trace or SQL e
 browser.
 """
 
-from flask import render_template
+import logging
+
+from flask import current_app, render_template
 from flask_wtf.csrf import CSRFError
 
-from app.services.errors import Forbidden, NotFound
+from app.services.errors import DatabaseError, Forbidden, NotFound, cannot_write
 from app.web import hx
 from app.web.hx import htmx
 
+log = logging.getLogger("jixiao.errors")
+
 _FORBIDDEN = (403, "没有权限", "您没有权限执行这个操作。")
+UNAVAILABLE = (
+    "暂时无法保存",
+    "服务器现在无法保存（磁盘已满或数据库只读），这次修改未保存；"
+    "您输入的内容仍在编辑框中，请稍后重试，或联系管理员。",
+)
 MESSAGES = {
     CSRFError: (
         400,
@@ -26,11 +35,12 @@ MESSAGES = {
 }
 
 
-def refusal(status, title, message):
+def refusal(status, title, message, headers=None):
     """The answer to a refused request: a toast for htmx, a page otherwise."""
+    headers = dict(headers or {})
     if htmx:
-        return message, status, hx.toast(message)
-    return render_template("errors/400.html", title=title, message=message), status
+        return message, status, {**hx.toast(message), **headers}
+    return render_template("errors/400.html", title=title, message=message), status, headers
 
 
 def register(app):
@@ -42,6 +52,14 @@ def register(app):
     @app.errorhandler(NotFound)
     def not_found(error):
         return render_template("errors/404.html"), 404
+
+    @app.errorhandler(DatabaseError)
+    def database_error(error):
+        if not cannot_write(error):
+            current_app.log_exception(error)
+            return server_error(error)
+        log.error("cannot write the database now: %s", error)
+        return refusal(503, *UNAVAILABLE, headers={"Retry-After": "60"})
 
     @app.errorhandler(500)
     def server_error(error):

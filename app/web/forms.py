@@ -3,10 +3,25 @@
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from app.domain import framework
 from app.domain.document import FIRST_YEAR, LAST_YEAR
+from app.domain.fields import hidden_character
+
+
+def _visible(form, field):
+    """Refuse control characters and bidirectional overrides in a name."""
+    hidden = hidden_character(field.data or "")
+    if hidden:
+        raise ValidationError(f"{field.label.text}含有不可见的控制字符（{hidden}），请删除")
 
 
 class PlanForm(FlaskForm):
@@ -21,7 +36,7 @@ class PlanForm(FlaskForm):
     )
     name = StringField(
         "部门名称（新部门必填）",
-        validators=[Optional(), Length(max=100, message="部门名称最多100个字")],
+        validators=[Optional(), Length(max=100, message="部门名称最多100个字"), _visible],
     )
     year = IntegerField(
         "预算年度",

@@ -1,4 +1,4 @@
-"""Fifty adversarial Markdown texts: each is refused with a message, or renders within bounds.
+"""The adversarial Markdown texts: each is refused with a message, or renders within bounds.
 
 Rendering runs under a one-second alarm: a guard that fails the test if Python-Markdown spins,
 not a measurement (bench/markdown_render.py prints the times).
@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 
+from app.domain import markdown as markdown_module
 from app.domain.fields import FIELDS, FieldError, parse
 from app.domain.markdown import _render, render_markdown, too_complex
 from tests.adversarial_markdown import INPUTS
@@ -70,3 +71,16 @@ def test_an_over_complex_narrative_is_refused_where_it_is_typed(app, user):
     response = user.put(f"/cells/plan/{plan.id}/overall_goal", form)
     assert response.status_code == 422
     assert "方括号“[”过多" in response.get_data(as_text=True)
+
+
+def test_a_table_of_pipes_is_refused_where_it_is_typed():
+    assert "竖线“|”过多" in too_complex(("|" * 99 + "\n") * 198)
+    assert too_complex("|a|b|c|\n|-|-|-|\n" + "|甲|乙|丙|\n" * 100) is None  # a real table
+
+
+def test_a_render_past_its_budget_shows_the_text_plain(monkeypatch):
+    _render.cache_clear()
+    monkeypatch.setattr(markdown_module, "RENDER_BUDGET", -1)  # every render is already late
+    html = render_markdown("**甲** 与 [乙](http://example.com)")
+    assert "显示超时" in html and "<strong>" not in html and "**甲**" in html
+    _render.cache_clear()

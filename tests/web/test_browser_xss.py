@@ -66,7 +66,7 @@ def test_no_payload_runs_on_any_page(app, seeded, live_server, page):
     page.goto(f"{live_server}/plans/405002/2021")
     page.locator(f"#cell-plan-{plan.id}-overall_goal button.edit-button").click()
     page.locator(f"#preview-cell-plan-{plan.id}-overall_goal").wait_for()
-    with page.expect_response(re.compile(r"/preview/plan/overall_goal$")) as answer:
+    with page.expect_response(re.compile(r"/overall_goal/preview$")) as answer:
         page.locator(f"#cell-plan-{plan.id}-overall_goal textarea").fill(
             "\n\n".join(reversed(PAYLOADS))
         )

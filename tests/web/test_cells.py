@@ -5,8 +5,10 @@ from decimal import Decimal as D
 
 import pytest
 
+from app.db import database
 from app.domain.fields import groups, version
 from app.models import Change, Indicator, Plan, Project
+from tests.conftest import Browserless, logged_in
 
 LONG = "长" * 20001
 
@@ -223,12 +225,12 @@ def test_the_rows_of_a_deleted_project_are_gone_with_it(app, user):
 
 def test_preview_renders_sanitised_markdown(user):
     response = user.post(
-        "/cells/preview/plan/overall_goal", {"overall_goal": "**甲**<script>alert(1)</script>"}
+        "/cells/plan/1/overall_goal/preview", {"overall_goal": "**甲**<script>alert(1)</script>"}
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "<strong>甲</strong>" in html and "<script" not in html
-    assert user.post("/cells/preview/indicator/name", {"name": "x"}).status_code == 404
+    assert user.post("/cells/indicator/1/name/preview", {"name": "x"}).status_code == 404
 
 
 def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
@@ -240,9 +242,15 @@ def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
         response = user.put(_url("indicator", indicator.id, "target"), form)
     assert response.status_code == 200
     statements = [record.msg[0] for record in caplog.records if record.name == "peewee"]
-    assert [sql.split(None, 1)[0] for sql in statements] == ["SELECT", "SELECT", "INSERT", "UPDATE"]
+    kinds = [sql.split(None, 1)[0] for sql in statements]
     assert '"user_session"' in statements[0]
     assert all(f'"{table}"' in statements[1] for table in ("indicator", "project", "plan"))
+    if database.obj.for_update:
+        # PostgreSQL: the plan's row is held FOR SHARE until commit, so a submit waits for it.
+        assert kinds == ["SELECT", "SELECT", "SELECT", "INSERT", "UPDATE"]
+        assert statements[2].startswith("SELECT") and statements[2].endswith("FOR SHARE")
+    else:
+        assert kinds == ["SELECT", "SELECT", "INSERT", "UPDATE"]
 
 
 EXACT = [
@@ -274,3 +282,31 @@ def test_a_percentage_with_more_decimals_than_kept_is_refused(app, user):
     assert response.status_code == 422
     assert "第一季度最多2位小数，不能是33.335" in response.get_data(as_text=True)
     assert _values(app, "project", project.id, ["plan_q1"]) == {"plan_q1": project.plan_q1}
+
+
+@pytest.mark.parametrize("who,status", [("viewer", 403), ("reviewer", 403), ("editor", 200)])
+def test_only_those_who_may_edit_a_text_preview_it(app, seeded, who, status):
+    client = Browserless(logged_in(app, app.test_client(), who))
+    response = client.post("/cells/plan/1/overall_goal/preview", {"overall_goal": "**甲**"})
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    "typed,code",
+    [
+        ("年参观\x00人次", "U+0000"),
+        ("人次\x1b[31m", "U+001B"),
+        ("abc\u202edcba", "U+202E"),
+        ("甲\u2066乙", "U+2066"),
+        ("甲\t乙", "U+0009"),
+    ],
+    ids=["NUL", "escape", "right-to-left override", "isolate", "tab"],
+)
+def test_hidden_characters_are_refused_in_cells(app, user, typed, code):
+    indicator = _record(app, "indicator")
+    for group in ("name", "description"):
+        form = _form(indicator, group, {group: typed})
+        response = user.put(_url("indicator", indicator.id, group), form)
+        assert response.status_code == 422
+        assert f"含有不可见的控制字符（{code}）" in response.get_data(as_text=True)
+    assert _values(app, "indicator", indicator.id, ["name"]) == {"name": indicator.name}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.models import Comment, Plan
+from app.models import Change, Comment, Plan
 from tests.conftest import logged_in, page_csrf_token
 
 
@@ -75,3 +75,40 @@ def test_a_comment_must_say_something_about_this_project(app, project):
     assert foreign.status_code == 400
     with app.app_context():
         assert Comment.select().count() == 0
+
+
+def test_adding_and_resolving_a_comment_are_in_the_history(app, project):
+    project, row = project
+    _post(app, "reviewer", f"/projects/{project.id}/comments", text="补充依据", indicator_id=row.id)
+    with app.app_context():
+        comment = Comment.get()
+    _post(app, "editor", f"/comments/{comment.id}/resolve")
+    with app.app_context():
+        changes = Change.select().where(Change.entity == "comment").order_by(Change.id)
+        assert [(c.action, c.user, c.old, c.new) for c in changes] == [
+            ("create", "reviewer", None, "补充依据"),
+            ("resolve", "editor", "补充依据", None),
+        ]
+    page = logged_in(app, app.test_client(), "viewer").get(f"/history/projects/{project.id}")
+    text = page.get_data(as_text=True)
+    assert "审核意见“补充依据”" in text and "处理" in text
+
+
+def test_a_comment_with_hidden_characters_is_refused(app, project):
+    project, _ = project
+    client, response = _post(
+        app, "reviewer", f"/projects/{project.id}/comments", text="依据\u202e不足"
+    )
+    assert "不可见的控制字符（U+202E）" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    with app.app_context():
+        assert Comment.select().count() == 0
+
+
+def test_an_approved_plan_takes_no_comments(app, project):
+    project, _ = project
+    with app.app_context():
+        Plan.update(status="approved").execute()
+    _, response = _post(app, "reviewer", f"/projects/{project.id}/comments", text="意见")
+    assert response.status_code == 403

@@ -19,7 +19,7 @@ def _requests(plan, project, indicator):
         ("PUT", f"/cells/indicator/{indicator.id}/target", {"target": "x"}),
         ("PUT", f"/cells/project/{project.id}/money", {"budget": "1"}),
         ("PUT", f"/cells/plan/{plan.id}/overall_goal", {"overall_goal": "x"}),
-        ("POST", "/cells/preview/plan/overall_goal", {"overall_goal": "x"}),
+        ("POST", "/cells/plan/1/overall_goal/preview", {"overall_goal": "x"}),
         ("POST", f"/projects/{project.id}/indicators", {"category_id": str(indicator.category_id)}),
         ("POST", f"/indicators/{indicator.id}/insert", {"where": "above"}),
         ("POST", f"/indicators/{indicator.id}/move", {"direction": "down"}),

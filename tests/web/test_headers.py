@@ -52,5 +52,5 @@ def test_a_server_error_shows_no_trace_or_sql(app, client, seeded, monkeypatch):
 
 @pytest.mark.parametrize("size", [9 * 1024 * 1024])
 def test_an_oversized_request_is_refused(user, size):
-    response = user.post("/cells/preview/plan/overall_goal", {"overall_goal": "甲" * (size // 3)})
+    response = user.post("/cells/plan/1/overall_goal/preview", {"overall_goal": "甲" * (size // 3)})
     assert response.status_code == 413

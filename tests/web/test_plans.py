@@ -54,6 +54,7 @@ def test_new_plan_for_an_existing_department_needs_no_name(app, user):
         ({"code": "405002", "year": "明年"}, "预算年度"),
         ({"code": "40 50", "year": "2022"}, "只能由数字和字母组成"),
         ({"code": "", "year": "2022"}, "请填写部门编码"),
+        ({"code": "406010", "name": "档案\u202e馆", "year": "2022"}, "不可见的控制字符（U+202E）"),
     ],
 )
 def test_new_plan_refused_with_a_message_beside_the_field(app, user, form, words):
