@@ -59,15 +59,21 @@ class ExactDecimalField(BigIntegerField):
     def db_value(self, value):
         if value is None:
             return None
-        scaled = Decimal(value).scaleb(self.places)
-        if scaled != scaled.to_integral_value():
-            raise ValueError(f"{value} has more than {self.places} decimals")
-        return int(scaled)
+        # In integers, not Decimal arithmetic, which would round past 28 digits.
+        sign, digits, exponent = Decimal(value).as_tuple()
+        number, shift = int("".join(map(str, digits))), exponent + self.places
+        if shift < 0:
+            number, rest = divmod(number, 10**-shift)
+            if rest:
+                raise ValueError(f"{value} has more than {self.places} decimals")
+        else:
+            number *= 10**shift
+        return -number if sign else number
 
     def python_value(self, value):
         if value is None:
             return None
-        return Decimal(int(value)).scaleb(-self.places)
+        return Decimal(f"{int(value)}E-{self.places}")
 
 
 def _money():

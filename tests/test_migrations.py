@@ -6,7 +6,7 @@ from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
 from app.db import MIGRATIONS, connect_database, migrate
-from app.models import MODELS, Project
+from app.models import MODELS, Change, Project
 
 ALL = sorted(path.stem for path in MIGRATIONS.glob("[0-9]*.py"))
 
@@ -94,3 +94,23 @@ def test_money_kept_as_floats_becomes_exact(tmp_path):
     )
     assert by_id[3].budget is None and by_id[3].plan_q4 is None
     assert db.execute_sql("SELECT budget FROM project WHERE id = 2").fetchone() == (33335000,)
+
+
+def test_a_float_no_column_can_hold_is_emptied_and_kept_in_the_history(tmp_path):
+    db = connect_database(f"sqlite:///{tmp_path}/absurd.sqlite3", str(tmp_path))
+    Runner(db, directory=str(MIGRATIONS)).up("0004_comments")
+    db.execute_sql("INSERT INTO department (id, code, name) VALUES (1, '405002', '科协')")
+    db.execute_sql(
+        "INSERT INTO plan (id, department_id, year, layout, overall_goal, safeguards,"
+        " unmatched_summaries, status, status_reason) VALUES (1, 1, 2021, 'classic', '', '', '',"
+        " 'draft', '')"
+    )
+    db.execute_sql(
+        "INSERT INTO project (id, plan_id, code, name, funds_use, budget, plan_q1, goal, summary,"
+        " position) VALUES (1, 1, '', '', '', 1e20, 9e999, '', '', 0)"
+    )
+    assert migrate() == ALL[4:]
+    project = Project.get_by_id(1)
+    assert project.budget is None and project.plan_q1 is None
+    kept = {(c.field, c.old, c.new, c.user) for c in Change.select()}
+    assert kept == {("budget", "1e+20", None, "数据库升级"), ("plan_q1", "inf", None, "数据库升级")}

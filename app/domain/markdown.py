@@ -10,9 +10,11 @@ characters took 3.4 s, 12,000 `***` lines 5 s, 19.8 k pipes a second). `too_comp
 what it is given, so every page renders fast; a text over the bounds is refused where it is
 typed, and one that arrived another way (an import) is shown as plain text rather than rendered.
 
-Bounds count characters; what they miss, a time budget catches: every block and inline
-processor of a render first looks at the clock, and past RENDER_BUDGET the render stops and the
-text is shown plain (and stays so, cached), so no text can hold a server thread for long.
+Bounds count characters; what they miss, a time budget catches: every processor of a render
+first looks at the clock, and past RENDER_BUDGET of the thread's own CPU time (not wall time,
+which other threads' work would eat) the render stops and the text is shown plain, so no text
+can hold a server thread for long. Only finished renders are cached: a text that was cut short
+once is tried again next time.
 """
 
 import logging
@@ -71,23 +73,24 @@ def render_markdown(source):
     """Sanitised HTML for a Markdown text (empty Markup for an empty one)."""
     if not source or not source.strip():
         return Markup("")
-    return _render(source)
-
-
-@lru_cache(maxsize=512)
-def _render(source):
-    problem = too_complex(source)
-    if problem:
-        return _plain(source, problem)
-    converter = markdown.Markdown(extensions=["tables", "sane_lists"])
-    _watch_the_clock(converter, time.monotonic() + RENDER_BUDGET)
     try:
-        html = converter.convert(source)
+        return _render(source)
     except _OverBudget:
         log.warning(
             "markdown over its %.0f ms budget: %d characters", RENDER_BUDGET * 1000, len(source)
         )
         return _plain(source, "内容过于复杂，显示超时")
+
+
+@lru_cache(maxsize=512)
+def _render(source):
+    """The HTML of a text within the bounds; _OverBudget (not cached) past the budget."""
+    problem = too_complex(source)
+    if problem:
+        return _plain(source, problem)
+    converter = markdown.Markdown(extensions=["tables", "sane_lists"])
+    _watch_the_clock(converter, time.thread_time() + RENDER_BUDGET)
+    html = converter.convert(source)
     return Markup(
         nh3.clean(
             html,
@@ -109,17 +112,19 @@ class _OverBudget(Exception):
 
 
 def _watch_the_clock(converter, deadline):
-    """Make every block, tree and inline processor of a converter stop the render past
-    `deadline`: they are where Python-Markdown spends its time, a call at a time."""
+    """Make every processor of a converter (pre, block, tree, inline, post) stop the render
+    past `deadline`: they are where Python-Markdown spends its time, a call at a time."""
 
     def watched(method):
         def call(*args, **kwargs):
-            if time.monotonic() > deadline:
+            if time.thread_time() > deadline:
                 raise _OverBudget
             return method(*args, **kwargs)
 
         return call
 
+    for processor in (*converter.preprocessors, *converter.postprocessors):
+        processor.run = watched(processor.run)
     for processor in converter.parser.blockprocessors:
         processor.test, processor.run = watched(processor.test), watched(processor.run)
     for processor in converter.treeprocessors:

@@ -8,7 +8,7 @@ signs (１０４４．９４, ２５％), thousands separators (1,044.94), a uni
 
 import re
 import unicodedata
-from decimal import Decimal
+from decimal import MAX_PREC, Context, Decimal, Inexact, Rounded
 
 # What the database holds exactly (app/models.py keeps integers of the smallest unit): amounts
 # in 万元 to the 分 (6 decimals), percentages to the basis point (2 decimals).
@@ -16,7 +16,8 @@ AMOUNT_DIGITS, AMOUNT_PLACES = 12, 6
 PERCENT_DIGITS, PERCENT_PLACES = 5, 2
 
 _NUMBER = re.compile(r"([+-]?)([0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-_TEN_THOUSAND = Decimal(10000)
+# Scaling by a power of ten only moves the point; with this context it never rounds.
+_EXACT = Context(prec=MAX_PREC, traps=[Inexact, Rounded])
 
 
 class NumberError(ValueError):
@@ -33,8 +34,8 @@ def read_amount(text):
     if value < 0:
         raise NumberError("不能为负数")
     if unit == "元":
-        value = value / _TEN_THOUSAND
-    if value >= Decimal(10) ** AMOUNT_DIGITS:
+        value = value.scaleb(-4, _EXACT)
+    if _integer_digits(value) > AMOUNT_DIGITS:
         raise NumberError(f"超出范围：最多{AMOUNT_DIGITS}位整数（万元）")
     if _places(value) > AMOUNT_PLACES:
         raise NumberError(f"最多{AMOUNT_PLACES}位小数（万元，即精确到分），不能是{_plain(value)}")
@@ -47,20 +48,37 @@ def read_percent(text):
     if cleaned is None:
         return None
     value = _decimal(cleaned, text, "百分比")
-    if abs(value) >= Decimal(10) ** PERCENT_DIGITS:
+    if _integer_digits(value) > PERCENT_DIGITS:
         raise NumberError(f"超出范围：最多{PERCENT_DIGITS}位整数")
     if _places(value) > PERCENT_PLACES:
         raise NumberError(f"最多{PERCENT_PLACES}位小数，不能是{_plain(value)}")
     return value
 
 
+def _trimmed(value):
+    """(sign, digits, exponent) of a value without its trailing zeros (1.50 → 1.5), exactly:
+    Decimal's own normalize() rounds to 28 digits."""
+    sign, digits, exponent = value.as_tuple()
+    digits = list(digits)
+    while len(digits) > 1 and digits[-1] == 0:
+        digits.pop()
+        exponent += 1
+    return sign, tuple(digits), exponent
+
+
 def _places(value):
     """How many decimals a value needs (1.50 needs 1)."""
-    return max(0, -value.normalize().as_tuple().exponent)
+    return max(0, -_trimmed(value)[2])
+
+
+def _integer_digits(value):
+    """How many digits a value needs before its point (0.5 needs none)."""
+    _, digits, exponent = _trimmed(value)
+    return 0 if digits == (0,) else max(0, len(digits) + exponent)
 
 
 def _plain(value):
-    return f"{value.normalize():f}"
+    return f"{Decimal(_trimmed(value)):f}"
 
 
 def _split(text, units):

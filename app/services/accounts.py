@@ -209,15 +209,20 @@ def login(username, password, address):
     Failures are committed before the error is raised: a rolled-back count throttles nothing.
     """
     now = _now()
-    key = username_key(username)[:60]
+    user = user_named(username)
+    # An account's failures count under its own key, however its name was typed.
+    key = user.name_key if user else username_key(username)[:60]
     account_key, address_key = f"user:{key}", f"addr:{address}"
     if _locked(account_key, now) or _locked(address_key, now):
         with database.atomic():
             _record(username, address, False, "throttled")
         minutes = int(LOCK.total_seconds() // 60)
         raise AccountError(f"登录失败次数过多，请{minutes}分钟后再试")
-    user = user_named(username)
-    matched = _verify(user.password_hash if user else _dummy(), password)  # outside a transaction
+    # argon2 outside any transaction: a check, and a rehash when its parameters have changed.
+    matched = _verify(user.password_hash if user else _dummy(), password)
+    rehashed = None
+    if matched and _hasher.check_needs_rehash(user.password_hash):
+        rehashed = _hasher.hash(password)
     with database.atomic():
         if user is None or not matched or not user.active:
             _fail(account_key, ACCOUNT_FAILURES, now)
@@ -228,8 +233,8 @@ def login(username, password, address):
         else:
             refusal = None
             unlock(user)
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
+            if rehashed:
+                user.password_hash = rehashed
                 user.save(only=[User.password_hash])
             token = secrets.token_urlsafe(32)
             UserSession.create(token_hash=_token_hash(token), user=user, address=address)

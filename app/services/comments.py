@@ -34,9 +34,10 @@ def add(user, project_id, text, indicator_id=None):
     if hidden:
         raise CommentError(f"意见含有不可见的控制字符（{hidden}），请删除后再提交。")
     with database.atomic():
-        project = load("project", project_id)
-        if not can_comment(user, lock_plan(project.plan_id)):
+        plan = lock_plan(load("project", project_id).plan_id)
+        if not can_comment(user, plan):
             raise Forbidden(f"comment on project {project_id}")
+        project = load("project", project_id, for_update=True)  # not deleted meanwhile
         if indicator_id is not None:
             row = Indicator.get_or_none(
                 (Indicator.id == indicator_id)
@@ -66,10 +67,10 @@ def resolve(user, comment_id):
     """Mark a comment resolved by `user`, recorded; False when it already was. Forbidden when
     the user may not resolve the plan's comments now."""
     with database.atomic():
-        comment = find(comment_id)
-        project = load("project", comment.project_id)
+        project = load("project", find(comment_id).project_id)
         if not can_resolve(user, lock_plan(project.plan_id)):
             raise Forbidden(f"resolve comment {comment_id}")
+        comment = _locked(comment_id)  # read again: resolved by someone else meanwhile?
         if comment.resolved_at is not None:
             return False
         comment.resolved_at, comment.resolved_by = datetime.datetime.now(), user.username
@@ -83,6 +84,11 @@ def resolve(user, comment_id):
             where=_where(project),
         )
         return True
+
+
+def _locked(comment_id):
+    query = Comment.select().where(Comment.id == comment_id)
+    return (query.for_update("FOR NO KEY UPDATE") if database.obj.for_update else query).get()
 
 
 def _where(project):

@@ -113,9 +113,11 @@ def restore(user, change):
     财政资金 + 其他资金, the spending plan must still rise). The restore is itself recorded.
     """
     with database.atomic():
-        editable_plan(user, change.plan_id)
+        # The plan first, then the record, locked: a save of a sibling field cannot slip between
+        # the check of the group and the write (see app/services/records.py).
+        editable_plan(user, change.plan_id, exclusive=change.entity == "plan")
         try:
-            record = find(change.entity, change.record_id)
+            record = find(change.entity, change.record_id, for_update=change.entity != "plan")
         except NotFound:
             raise CannotRestore("该记录已不存在，无法恢复") from None
         if change.entity == "indicator" and record.project.deleted_at is not None:

@@ -8,8 +8,11 @@ history's filing (`scope`) need no more.
 A page is read before its save is sent, and a plan's status can change in between (a colleague
 submits it). So every write re-reads what it depends on inside its own write transaction and
 asks app/domain/permissions.py there: `load_for_edit` for a record, `editable_plan` for a plan.
-On SQLite the transaction (BEGIN IMMEDIATE) keeps every other writer out until it ends; on
-PostgreSQL the plan's row is locked FOR SHARE, which a status change (FOR UPDATE) waits for.
+On SQLite the transaction (BEGIN IMMEDIATE) keeps every other writer out until it ends. On
+PostgreSQL rows are locked, always in one order so that two writers never wait for each other:
+the plan (FOR SHARE by a writer, which a status change or an import, FOR NO KEY UPDATE, waits
+for), then the project, then the indicator. FOR NO KEY UPDATE rather than FOR UPDATE leaves the
+inserts that merely point at a row (a history entry, a comment) free to go on.
 """
 
 from app.db import database
@@ -18,6 +21,7 @@ from app.models import Indicator, Plan, Project
 from app.services.errors import Forbidden, NotFound
 
 MODELS = {"plan": Plan, "project": Project, "indicator": Indicator}
+_EXCLUSIVE, _SHARED = "FOR NO KEY UPDATE", "FOR SHARE"
 
 
 def model_of(entity):
@@ -28,11 +32,16 @@ def model_of(entity):
     return model
 
 
+def _locking(query, model, mode=_EXCLUSIVE):
+    """`query` locking `model`'s row on PostgreSQL; unchanged on SQLite (BEGIN IMMEDIATE)."""
+    return query.for_update(mode, of=model) if database.obj.for_update else query
+
+
 def load(entity, record_id, for_update=False):
     """The live record of an entity by id, with its project and plan joined in; or NotFound.
 
-    An indicator of a deleted project is gone with it. `for_update` locks the record inside a
-    transaction (PostgreSQL's FOR UPDATE; SQLite's BEGIN IMMEDIATE already holds the lock).
+    An indicator of a deleted project is gone with it. `for_update` locks the record itself
+    (call it after its plan's lock: see above).
     """
     model = model_of(entity)
     if entity == "indicator":
@@ -46,10 +55,8 @@ def load(entity, record_id, for_update=False):
         query = Project.select(Project, Plan).join(Plan).where(Project.not_deleted())
     else:
         query = Plan.select()
-    if for_update and database.obj.for_update:
-        # The record only: locking the joined project and plan too would make every save of a
-        # plan wait for the others, and block inserts that point at them (history, comments).
-        query = query.for_update(of=model)
+    if for_update:
+        query = _locking(query, model)
     record = query.where(model.id == record_id).first()
     if record is None:
         raise NotFound(f"{entity} {record_id}")
@@ -58,41 +65,50 @@ def load(entity, record_id, for_update=False):
 
 def lock_plan(plan_id, exclusive=False):
     """A plan read afresh inside a write transaction and held until it ends against a concurrent
-    status change (`exclusive`: for the status change itself); or NotFound."""
-    query = Plan.select().where(Plan.id == plan_id)
-    if database.obj.for_update:
-        query = query.for_update(True if exclusive else "FOR SHARE")
+    status change (`exclusive`: for a write of the plan's own row); or NotFound."""
+    query = _locking(
+        Plan.select().where(Plan.id == plan_id), Plan, _EXCLUSIVE if exclusive else _SHARED
+    )
     plan = query.first()
     if plan is None:
         raise NotFound(f"plan {plan_id}")
     return plan
 
 
-def editable_plan(user, plan_id):
+def editable_plan(user, plan_id, exclusive=False):
     """Inside a write transaction: the plan, locked (`lock_plan`), or Forbidden unless `user` may
     edit it now."""
-    plan = lock_plan(plan_id)
+    plan = lock_plan(plan_id, exclusive)
     if not can_edit(user, plan):
         raise Forbidden(f"plan {plan_id}")
     return plan
 
 
-def load_for_edit(user, entity, record_id):
-    """Inside a write transaction: a live record locked for update, with its project and plan,
-    or NotFound; Forbidden unless `user` may edit its plan now."""
-    record = load(entity, record_id, for_update=True)
-    plan = plan_of(entity, record)
-    if database.obj.for_update and entity != "plan":
-        plan = lock_plan(plan.id)  # the record's lock does not hold its plan's status
-    if not can_edit(user, plan):
-        raise Forbidden(f"{entity} {record_id}")
+def load_for_edit(user, entity, record_id, with_project=False):
+    """Inside a write transaction: a live record, locked after its plan (and, `with_project`,
+    after its project too, for writes that renumber the project's rows), with its project and
+    plan; NotFound, or Forbidden unless `user` may edit the plan now."""
+    if not database.obj.for_update:  # SQLite: the transaction holds every other writer off
+        record = load(entity, record_id)
+        if not can_edit(user, plan_of(entity, record)):
+            raise Forbidden(f"{entity} {record_id}")
+        return record
+    plan_id = plan_of(entity, load(entity, record_id)).id  # where it is, to lock in order
+    editable_plan(user, plan_id, exclusive=entity == "plan")
+    if with_project and entity == "indicator":
+        project_id = load(entity, record_id).project_id
+        _locking(Project.select(Project.id).where(Project.id == project_id), Project).first()
+    record = load(entity, record_id, for_update=entity != "plan")
+    if plan_of(entity, record).id != plan_id:  # moved meanwhile: not the record asked for
+        raise NotFound(f"{entity} {record_id}")
     return record
 
 
-def find(entity, record_id):
+def find(entity, record_id, for_update=False):
     """A record by id, deleted or not (a history names deleted rows too); or NotFound."""
     model = model_of(entity)
-    record = model.get_or_none(model.id == record_id)
+    query = model.select().where(model.id == record_id)
+    record = (_locking(query, model) if for_update else query).first()
     if record is None:
         raise NotFound(f"{entity} {record_id}")
     return record

@@ -50,7 +50,7 @@ def insert(user, indicator_id, where):
     if where not in ("above", "below"):
         raise RowError("只能在上方或下方插入")
     with database.atomic():
-        indicator = load_for_edit(user, "indicator", indicator_id)
+        indicator = load_for_edit(user, "indicator", indicator_id, with_project=True)
         rows = _ordered(indicator.project)
         index = [row.id for row in rows].index(indicator.id) + (where == "below")
         new = Indicator.create(
@@ -67,7 +67,7 @@ def move(user, indicator_id, direction):
     if direction not in ("up", "down"):
         raise RowError("只能上移或下移")
     with database.atomic():
-        indicator = load_for_edit(user, "indicator", indicator_id)
+        indicator = load_for_edit(user, "indicator", indicator_id, with_project=True)
         rows = _ordered(indicator.project)
         ids = [row.id for row in rows]
         siblings = [row for row in rows if row.category_id == indicator.category_id]
@@ -84,7 +84,7 @@ def move(user, indicator_id, direction):
 def move_to(user, indicator_id, category_id):
     """Move an indicator to the end of another 二级 of its plan."""
     with database.atomic():
-        indicator = load_for_edit(user, "indicator", indicator_id)
+        indicator = load_for_edit(user, "indicator", indicator_id, with_project=True)
         project = indicator.project
         category = level2_categories(project.plan).get(category_id)
         if category is None:
@@ -102,5 +102,5 @@ def move_to(user, indicator_id, category_id):
 def delete(user, indicator_id):
     """Delete an indicator (restorable); returns the change, whose id undoes it."""
     with database.atomic():
-        indicator = load_for_edit(user, "indicator", indicator_id)
+        indicator = load_for_edit(user, "indicator", indicator_id, with_project=True)
         return soft_delete("indicator", indicator, user.username)

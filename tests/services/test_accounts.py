@@ -5,6 +5,7 @@ import logging
 import re
 
 import pytest
+from argon2 import PasswordHasher
 
 from app.db import database
 from app.models import LoginEvent, LoginThrottle, User, UserSession
@@ -299,14 +300,19 @@ def test_a_session_ends_after_its_lifetime_however_busy(app, seeded):
 
 
 class _Watched:
-    """The hasher in use, noting each password check and whether a transaction was open."""
+    """The hasher in use, noting each password check and hash and whether a transaction was
+    open."""
 
     def __init__(self, hasher):
-        self.hasher, self.checks = hasher, []
+        self.hasher, self.checks, self.hashes = hasher, [], []
 
     def verify(self, password_hash, password):
         self.checks.append(database.in_transaction())
         return self.hasher.verify(password_hash, password)
+
+    def hash(self, password):
+        self.hashes.append(database.in_transaction())
+        return self.hasher.hash(password)
 
     def __getattr__(self, name):
         return getattr(self.hasher, name)
@@ -319,3 +325,26 @@ def test_every_login_checks_a_password_outside_any_transaction(app, seeded, monk
     with app.app_context(), pytest.raises(accounts.AccountError):
         accounts.login(name, "wrong-password-1", "10.0.0.9")
     assert watched.checks == [False]  # one argon2 check for both, none holding the write lock
+
+
+def test_a_hash_made_with_old_parameters_is_renewed_outside_any_transaction(
+    app, seeded, monkeypatch
+):
+    with app.app_context():
+        old = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1).hash(PASSWORD)
+        User.update(password_hash=old).where(User.username == "editor").execute()
+    watched = _Watched(accounts._hasher)
+    monkeypatch.setattr(accounts, "_hasher", watched)
+    with app.app_context():
+        accounts.login("editor", PASSWORD, "10.0.0.9")
+        assert User.get(User.username == "editor").password_hash != old
+    assert watched.checks == [False] and watched.hashes == [False]
+
+
+def test_failures_count_against_the_account_however_its_name_is_typed(app, seeded):
+    client = app.test_client()
+    for name in ["editor", "EDITOR", "Editor", "ｅｄｉｔｏｒ", "editor"]:
+        _login(client, name, "wrong-password-1")
+    assert "登录失败次数过多" in _login(client, "editor", PASSWORD).get_data(as_text=True)
+    with app.app_context():
+        assert LoginThrottle.get(LoginThrottle.key == "user:editor").locked_until is not None

@@ -246,9 +246,11 @@ def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     assert '"user_session"' in statements[0]
     assert all(f'"{table}"' in statements[1] for table in ("indicator", "project", "plan"))
     if database.obj.for_update:
-        # PostgreSQL: the plan's row is held FOR SHARE until commit, so a submit waits for it.
-        assert kinds == ["SELECT", "SELECT", "SELECT", "INSERT", "UPDATE"]
-        assert statements[2].startswith("SELECT") and statements[2].endswith("FOR SHARE")
+        # PostgreSQL locks in order (app/services/records.py): where the row is, then its plan
+        # FOR SHARE (a submit waits for it), then the row itself.
+        assert kinds == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE"]
+        assert statements[2].endswith('FOR SHARE OF "t1"')
+        assert statements[3].endswith('FOR NO KEY UPDATE OF "t1"')
     else:
         assert kinds == ["SELECT", "SELECT", "INSERT", "UPDATE"]
 
