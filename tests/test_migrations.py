@@ -60,10 +60,9 @@ def test_upgrading_keeps_the_data_of_the_first_schema(tmp_path):
     assert [i.target for i in project.ordered_indicators()] == ["4次"]
 
 
-def test_money_kept_as_floats_becomes_exact(tmp_path):
-    """0005: the DECIMAL columns SQLite kept as floats become integer 分 and basis points,
-    each value what the pages showed before."""
-    db = connect_database(f"sqlite:///{tmp_path}/floats.sqlite3", str(tmp_path))
+def _a_plan_under_0004(tmp_path):
+    """A database migrated up to 0004, holding one department and its plan."""
+    db = connect_database(f"sqlite:///{tmp_path}/0004.sqlite3", str(tmp_path))
     Runner(db, directory=str(MIGRATIONS)).up("0004_comments")
     db.execute_sql("INSERT INTO department (id, code, name) VALUES (1, '405002', '科协')")
     db.execute_sql(
@@ -71,6 +70,13 @@ def test_money_kept_as_floats_becomes_exact(tmp_path):
         " unmatched_summaries, status, status_reason) VALUES (1, 1, 2021, 'classic', '', '', '',"
         " 'draft', '')"
     )
+    return db
+
+
+def test_money_kept_as_floats_becomes_exact(tmp_path):
+    """0005: the DECIMAL columns SQLite kept as floats become integer 分 and basis points,
+    each value what the pages showed before."""
+    db = _a_plan_under_0004(tmp_path)
     rows = [
         (1, 1044.94, 1044.94, 0, 0, 40, 80, 100),
         (2, 33.335, None, 0.0035, 12.5, 33.33, 66.67, 100),
@@ -97,14 +103,7 @@ def test_money_kept_as_floats_becomes_exact(tmp_path):
 
 
 def test_a_float_no_column_can_hold_is_emptied_and_kept_in_the_history(tmp_path):
-    db = connect_database(f"sqlite:///{tmp_path}/absurd.sqlite3", str(tmp_path))
-    Runner(db, directory=str(MIGRATIONS)).up("0004_comments")
-    db.execute_sql("INSERT INTO department (id, code, name) VALUES (1, '405002', '科协')")
-    db.execute_sql(
-        "INSERT INTO plan (id, department_id, year, layout, overall_goal, safeguards,"
-        " unmatched_summaries, status, status_reason) VALUES (1, 1, 2021, 'classic', '', '', '',"
-        " 'draft', '')"
-    )
+    db = _a_plan_under_0004(tmp_path)
     db.execute_sql(
         "INSERT INTO project (id, plan_id, code, name, funds_use, budget, plan_q1, goal, summary,"
         " position) VALUES (1, 1, '', '', '', 1e20, 9e999, '', '', 0)"

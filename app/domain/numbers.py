@@ -35,11 +35,7 @@ def read_amount(text):
         raise NumberError("不能为负数")
     if unit == "元":
         value = value.scaleb(-4, _EXACT)
-    if _integer_digits(value) > AMOUNT_DIGITS:
-        raise NumberError(f"超出范围：最多{AMOUNT_DIGITS}位整数（万元）")
-    if _places(value) > AMOUNT_PLACES:
-        raise NumberError(f"最多{AMOUNT_PLACES}位小数（万元，即精确到分），不能是{_plain(value)}")
-    return value
+    return _kept(value, AMOUNT_DIGITS, AMOUNT_PLACES, "（万元）", "（万元，即精确到分）")
 
 
 def read_percent(text):
@@ -47,11 +43,15 @@ def read_percent(text):
     cleaned, _ = _split(text, ("%",))
     if cleaned is None:
         return None
-    value = _decimal(cleaned, text, "百分比")
-    if _integer_digits(value) > PERCENT_DIGITS:
-        raise NumberError(f"超出范围：最多{PERCENT_DIGITS}位整数")
-    if _places(value) > PERCENT_PLACES:
-        raise NumberError(f"最多{PERCENT_PLACES}位小数，不能是{_plain(value)}")
+    return _kept(_decimal(cleaned, text, "百分比"), PERCENT_DIGITS, PERCENT_PLACES)
+
+
+def _kept(value, digits, places, unit="", precision=""):
+    """The value, if the database keeps it exactly; else NumberError saying what it holds."""
+    if _integer_digits(value) > digits:
+        raise NumberError(f"超出范围：最多{digits}位整数{unit}")
+    if _places(value) > places:
+        raise NumberError(f"最多{places}位小数{precision}，不能是{_plain(value)}")
     return value
 
 
