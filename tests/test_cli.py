@@ -64,12 +64,12 @@ def test_a_gbk_file_imports_like_the_utf8_one(app, tmp_path, seed_text):
         assert Project.get(Project.code == "405002B21DX0004").name == "唐山科技馆运营管理服务费"
 
 
-def test_a_word_file_is_refused_with_what_to_do(app, tmp_path):
+def test_a_broken_word_file_is_refused_with_what_it_is(app, tmp_path):
     document = tmp_path / "绩效目标.docx"
     document.write_bytes(b"PK\x03\x04" + bytes(100))
     result = _run(app, "import", str(document))
     assert result.exit_code == 1
-    assert "请先另存为文本文件" in result.output
+    assert "文件已损坏：不是有效的 Word 或 Excel 文件" in result.output
     with app.app_context():
         assert Plan.select().count() == 0
 

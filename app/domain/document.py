@@ -13,24 +13,34 @@ from decimal import Decimal
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 
 
+def placed(where, message):
+    """A message with where it applies: a line of a text file (`第12行：`), a place in a Word or
+    Excel file (`工作表“科普”第3行C列：`), or nowhere."""
+    if not where:
+        return message
+    return f"第{where}行：{message}" if isinstance(where, int) else f"{where}：{message}"
+
+
 class MalformedDocument(ValueError):
-    """The file cannot be read as a budget performance document; nothing is imported."""
+    """The file cannot be read as a budget performance document; nothing is imported.
+
+    `line` is where: a line number of a text file, or a place in a Word or Excel file."""
 
     def __init__(self, line, message):
         self.line = line
         self.message = message
-        super().__init__(f"第{line}行：{message}" if line else message)
+        super().__init__(placed(line, message))
 
 
 @dataclass
 class Notice:
-    """Something the reader accepted but the user should know about."""
+    """Something the reader accepted but the user should know about, and where."""
 
-    line: int
+    line: int | str
     message: str
 
     def __str__(self):
-        return f"第{self.line}行：{self.message}" if self.line else self.message
+        return placed(self.line, self.message)
 
 
 @dataclass
@@ -41,7 +51,8 @@ class IndicatorData:
     description: str
     target: str
     basis: str
-    line: int
+    line: int | str
+    identity: str = ""  # the stored indicator an exported file says this row is (rename-proof)
 
 
 @dataclass
@@ -89,6 +100,11 @@ class Document:
     summaries: list = field(default_factory=list)
     projects: list = field(default_factory=list)
     notices: list = field(default_factory=list)
+
+    @property
+    def has_narrative(self):
+        """Whether the file has a narrative part at all (an Excel file of tables may not)."""
+        return bool(self.overall_goal.strip() or self.safeguards.strip() or self.summaries)
 
     def inferred_year(self):
         """The budget year the document is about, or None when nothing in it says.

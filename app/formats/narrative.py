@@ -154,3 +154,29 @@ def _summary_body(lines):
             blocks.append(escape(text))
     flush()
     return "\n\n".join(blocks)
+
+
+_ESCAPED = re.compile(r"\\([\\`*_\[\]>#|+\-=.)])")
+_NUMBERED = re.compile(r"^\d+\.\s+(.*)$")
+
+
+def unescape(markdown):
+    """Markdown made by `escape` → the plain text it renders as (other Markdown stays)."""
+    return _ESCAPED.sub(r"\1", markdown).replace("&lt;", "<").replace("&amp;", "&")
+
+
+def paragraphs(markdown):
+    """A narrative part as the paragraphs a Word or Excel file writes it in, so that reading
+    that file gives the part back: [(kind, text)], kind "paragraph", "measure" (a numbered
+    保障措施, written `1、…`) or "item" (a list line, written indented under its label)."""
+    out = []
+    for block in re.split(r"\n\s*\n", markdown.strip()):
+        for line in block.split("\n"):
+            numbered = _NUMBERED.match(line)
+            if numbered:
+                out.append(("measure", unescape(numbered.group(1))))
+            elif line.startswith("- "):
+                out.append(("item", unescape(line[2:])))
+            elif line.strip():
+                out.append(("paragraph", unescape(line.strip())))
+    return out

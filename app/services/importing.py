@@ -15,16 +15,30 @@ from pathlib import Path
 from app.db import database
 from app.domain import framework
 from app.domain.document import FIRST_YEAR, LAST_YEAR, MalformedDocument, Notice
-from app.domain.fields import version
+from app.domain.fields import FIELDS, as_text, version
 from app.domain.framework import squeeze
 from app.domain.permissions import EDITABLE_STATUSES
 from app.domain.workflow import STATUSES
-from app.formats import text
+from app.formats.detect import read_file
 from app.formats.narrative import escape
 from app.models import Category, CategoryLabel, Department, Indicator, Plan, Project
 from app.services.history import record_change, soft_delete
 from app.services.plans import create_plan, create_project, ensure_department
 from app.services.records import lock_plan
+
+
+@dataclass
+class PlannedChange:
+    """One change an import makes, as a preview lists it: `key` names it the same way in the
+    preview and in its confirmation, so that single changes can be left out."""
+
+    key: str
+    action: str  # edit, create, delete
+    entity: str  # plan, project, indicator
+    where: str  # what it is in, for people: 项目“…” · 指标“…”
+    field: str = ""  # the field's label, for an edit
+    old: str = ""
+    new: str = ""
 
 
 @dataclass
@@ -40,6 +54,7 @@ class ImportReport:
     values_changed: int = 0
     kept_projects: list = field(default_factory=list)
     notices: list = field(default_factory=list)
+    planned: list = field(default_factory=list)  # PlannedChange, in the order they are made
 
     def summary(self):
         """What the import did, in one Chinese sentence."""
@@ -63,38 +78,60 @@ class ImportRefused(ValueError):
     """The plan may not be changed by an import now; the message says why and what to do."""
 
 
-def import_file(path, year=None, user=None, force_reason=None):
-    """Import a document file (the seed's text layout) as `import_document` does; the history
-    names `导入 FILE` unless `user` is given."""
+class _DryRun(Exception):
+    """Ends a preview's transaction, so that nothing it wrote stays."""
+
+
+def import_file(path, year=None, user=None, force_reason=None, department=None):
+    """Import a document file (text layout, Word or Excel, told by its content) as
+    `import_document` does; the history names `导入 FILE` unless `user` is given."""
     path = Path(path)
-    document = text.read(path.read_bytes())
+    document = read_file(path.read_bytes(), path.name)
     name = f"导入 {path.name}"[:100] if user is None else user
-    return import_document(document, year, name, force_reason)
+    return import_document(document, year, name, force_reason, department)
 
 
-def import_document(document, year=None, user="", force_reason=None):
+def import_document(
+    document, year=None, user="", force_reason=None, department=None, skip=(), dry_run=False
+):
     """Write `document` as the plan of its department for `year` (inferred when None).
 
     `user` is who the history names for what the import changed. A plan that is submitted or
     approved is not changed (ImportRefused), unless an administrator forces it with a reason,
-    which the history keeps.
+    which the history keeps. `department` (code, name) is the one to import into when the file
+    names none. The keys of planned changes in `skip` are left out. A `dry_run` makes every
+    change, reports them (`report.planned`) and keeps none: the preview of an upload.
     """
     year = year or document.inferred_year()
     if year is None:
         raise MalformedDocument(0, "无法从文件推断预算年度，请指定年度（如 --year 2021）")
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise MalformedDocument(0, f"预算年度应在{FIRST_YEAR}—{LAST_YEAR}之间，收到的是{year}")
+    if not document.department_code:
+        if not department:
+            raise MalformedDocument(
+                0, "文件中找不到部门编码和名称（如“405002 唐山市科学技术协会”），请指定部门"
+            )
+        document.department_code, document.department_name = department
     level1_names = {
         framework.canonical_level1(slot.level1)
         for project in document.projects
         for slot in project.slots
     }
     layout = framework.detect_layout(level1_names)
-    with database.atomic():
-        return _write(document, int(year), layout, user, (force_reason or "").strip())
+    try:
+        with database.atomic():
+            report = _write(
+                document, int(year), layout, user, (force_reason or "").strip(), set(skip)
+            )
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return report
 
 
-def _write(document, year, layout, user, force_reason):
+def _write(document, year, layout, user, force_reason, skip):
     department = ensure_department(document.department_code, document.department_name, rename=True)
     plan = Plan.get_or_none(department=department, year=year)
     plan_created = plan is None
@@ -104,11 +141,11 @@ def _write(document, year, layout, user, force_reason):
         plan = lock_plan(plan.id, exclusive=True)
         _may_change(plan, user, force_reason)
     report = ImportReport(department, plan, plan_created=plan_created)
-    writer = _Writer(user, report)
+    writer = _Writer(user, report, skip)
     plan.layout = layout
-    writer.update(
-        "plan", plan, {"overall_goal": document.overall_goal, "safeguards": document.safeguards}
-    )
+    if document.has_narrative:
+        narrative = {"overall_goal": document.overall_goal, "safeguards": document.safeguards}
+        writer.update("plan", plan, narrative, "部门总体绩效目标及保障措施")
     report.notices.extend(document.notices)
 
     categories = _Categories(plan, report.notices)
@@ -118,17 +155,22 @@ def _write(document, year, layout, user, force_reason):
         existing[_project_key(project.code, project.name)].append(project)
 
     for position, data in enumerate(document.projects):
-        values = _project_values(data, summaries.pop(squeeze(data.name), None))
+        summary = summaries.pop(squeeze(data.name), None)
+        values = _project_values(data, summary, document.has_narrative)
         key = _project_key(data.code, data.name)
-        project = writer.reuse("project", existing[key], position, values)
+        where = f"项目“{data.name or data.code}”"
+        project = writer.reuse("project", existing[key], position, values, where)
         if project is None:
+            planned = writer.plan(f"create:project:{position}", "create", "project", where)
+            if not planned:
+                continue
             project = create_project(plan, user, values, position, record=not plan_created)
             report.projects_created += 1
         else:
             report.projects_updated += 1
         for slot in data.slots:
             categories.resolve(slot.level1, slot.level2, slot.line)
-        _write_indicators(project, data.indicators, categories, writer)
+        _write_indicators(project, position, data.indicators, categories, writer, where)
 
     kept = [project for projects in existing.values() for project in projects]
     for offset, project in enumerate(kept, len(document.projects)):
@@ -136,13 +178,14 @@ def _write(document, year, layout, user, force_reason):
         project.save(only=[Project.position])
         report.kept_projects.append(project.name or project.code)
 
-    plan.unmatched_summaries = "\n\n".join(
-        f"**{escape(summary.name)}**\n\n{summary.markdown}" for summary in summaries.values()
-    )
-    for summary in summaries.values():
-        report.notices.append(
-            Notice(summary.line, f"分项绩效目标“{summary.name}”在绩效表中找不到同名项目")
+    if document.has_narrative:
+        plan.unmatched_summaries = "\n\n".join(
+            f"**{escape(summary.name)}**\n\n{summary.markdown}" for summary in summaries.values()
         )
+        for summary in summaries.values():
+            report.notices.append(
+                Notice(summary.line, f"分项绩效目标“{summary.name}”在绩效表中找不到同名项目")
+            )
     plan.save()
     categories.finish()
     return report
@@ -173,9 +216,9 @@ def _summaries_by_name(document):
     return summaries
 
 
-def _project_values(data, summary):
+def _project_values(data, summary, with_summary):
     q1, q2, q3, q4 = data.plan_quarters
-    return {
+    values = {
         "code": data.code,
         "name": data.name,
         "funds_use": data.funds_use,
@@ -187,15 +230,18 @@ def _project_values(data, summary):
         "plan_q3": q3,
         "plan_q4": q4,
         "goal": data.goal,
-        "summary": summary.markdown if summary else "",
     }
+    if with_summary:  # a file without a narrative leaves the stored summaries alone
+        values["summary"] = summary.markdown if summary else ""
+    return values
 
 
-def _write_indicators(project, indicators, categories, writer):
-    existing = defaultdict(list)
+def _write_indicators(project, project_position, indicators, categories, writer, where):
+    existing, by_id = defaultdict(list), {}
     for indicator in project.ordered_indicators():
         indicator.project = project  # its scope in the history, without a query per row
         existing[(indicator.category_id, indicator.name)].append(indicator)
+        by_id[str(indicator.id)] = indicator
     for position, data in enumerate(indicators):
         category = categories.resolve(data.level1, data.level2, data.line)
         values = {
@@ -204,52 +250,90 @@ def _write_indicators(project, indicators, categories, writer):
             "target": data.target,
             "basis": data.basis,
         }
-        matches = existing[(category.id, data.name)]
-        if writer.reuse("indicator", matches, position, values) is None:
+        row = f"{where} · 指标“{data.name or '（未命名）'}”"
+        known = by_id.pop(data.identity, None) if data.identity else None
+        if known is not None and known in existing[(known.category_id, known.name)]:
+            # The row an exported file came from: a renamed or moved indicator, not a new one.
+            existing[(known.category_id, known.name)].remove(known)
+            writer.move(known, category, row)
+            matches = [known]
+        else:
+            matches = existing[(category.id, data.name)]
+        if writer.reuse("indicator", matches, position, values, row) is not None:
+            writer.report.indicators_updated += 1
+            continue
+        key = f"create:indicator:{project_position}:{position}"
+        if writer.plan(key, "create", "indicator", row, new=f"{category.name}"):
             indicator = Indicator.create(
                 project=project, category=category, position=position, **values
             )
             writer.created("indicator", indicator, category.name)
             writer.report.indicators_created += 1
-        else:
-            writer.report.indicators_updated += 1
     for indicator in (row for rows in existing.values() for row in rows):
-        soft_delete("indicator", indicator, writer.user)
-        writer.report.indicators_removed += 1
+        label = f"{where} · 指标“{indicator.name or '（未命名）'}”"
+        if writer.plan(f"delete:indicator:{indicator.id}", "delete", "indicator", label):
+            soft_delete("indicator", indicator, writer.user)
+            writer.report.indicators_removed += 1
 
 
 class _Writer:
     """Writes what the file says into existing rows and files each changed value in the history
-    under the import's user, as the page would. A plan the import creates is recorded once, as
-    created, not value by value or row by row."""
+    under the import's user, as the page would; lists every change it makes (`plan`), and
+    leaves out those whose keys it is told to skip. A plan the import creates is recorded once,
+    as created, not value by value or row by row."""
 
-    def __init__(self, user, report):
+    def __init__(self, user, report, skip):
         self.user = user
         self.report = report
+        self.skip = skip
 
-    def reuse(self, entity, matches, position, values):
+    def plan(self, key, action, entity, where, field="", old="", new=""):
+        """Note a change; whether to make it (False when its key is to be skipped)."""
+        change = PlannedChange(key, action, entity, where, field, as_text(old), as_text(new))
+        self.report.planned.append(change)
+        return key not in self.skip
+
+    def reuse(self, entity, matches, position, values, where):
         """The first of the stored `matches`, updated with `values` and put at `position`; None
         when none is left (the caller creates the record)."""
         if not matches:
             return None
         record = matches.pop(0)
         record.position = position
-        self.update(entity, record, values)
+        self.update(entity, record, values, where)
         return record
 
-    def update(self, entity, record, values):
+    def update(self, entity, record, values, where):
         """Set `values` on a stored record and save it, recording the values that changed."""
         edits = []
         for name, new in values.items():
             old = getattr(record, name)
-            if version(old) != version(new):
+            if version(old) == version(new):
+                continue
+            label = FIELDS[entity][name].label
+            if self.plan(
+                f"edit:{entity}:{record.id}:{name}", "edit", entity, where, label, old, new
+            ):
                 edits.append((name, old, new))
-            setattr(record, name, new)
+                setattr(record, name, new)
         record.save()
         if not self.report.plan_created:
             for name, old, new in edits:
                 record_change(entity, record, "edit", name, old, new, self.user)
             self.report.values_changed += len(edits)
+
+    def move(self, indicator, category, where):
+        """Put a stored indicator under another 二级, as the file has it."""
+        if indicator.category_id == category.id:
+            return
+        old = Category.get_by_id(indicator.category_id).name
+        key = f"edit:indicator:{indicator.id}:category"
+        if self.plan(key, "edit", "indicator", where, "二级指标", old, category.name):
+            indicator.category = category
+            if not self.report.plan_created:
+                record_change(
+                    "indicator", indicator, "move", "category", old, category.name, self.user
+                )
 
     def created(self, entity, record, label):
         """Record a row the import added (a project records itself as it is created)."""

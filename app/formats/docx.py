@@ -1,0 +1,404 @@
+"""Word (.docx) ↔ `Document`: the narrative as paragraphs, each project's table as a Word table.
+
+Reading takes the file as Word shows it once its tracked changes are accepted: inserted text
+in, deleted text out; a content control still showing its placeholder is empty; the numbers of
+Word's own list numbering (一、 （一） 1、), which are not in the text, are put back from the
+numbering definitions; a vertically merged cell (`vMerge`) is empty below its first row and a
+cell spanning columns (`gridSpan`) counts once. Text that Word hides (`vanish`) is not content:
+our own exports keep each row's identity there. The tables become rows for the one
+interpreter (app/formats/tables.py), with places like `第2个表格第5行第3列`.
+"""
+
+import io
+
+import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from app.domain.document import MalformedDocument
+from app.domain.formatting import figure
+from app.formats.archive import open_zip
+from app.formats.narrative import paragraphs
+from app.formats.office import build_document, indicator_table
+from app.formats.tables import Row
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_SKIPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", W + "tblPr", W + "trPr", W + "tcPr"}
+ROW_ID_MARK = "jixiao-row:"  # hidden text our exports put in a row, naming the indicator
+
+
+def read(data):
+    """A Word file's bytes → its `Document`; MalformedDocument for a file that is not one."""
+    open_zip(data)  # refuses bombs and broken archives before the parser sees them
+    try:
+        word = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError) as error:
+        raise MalformedDocument(0, f"Word 文件无法打开：{error}") from None
+    numbering = _Numbering(word)
+    paragraphs, rows, notices = [], [], []
+    tables = 0
+    for block in _blocks(word.element.body):
+        if block.tag == W + "p":
+            text = numbering.prefix(block) + _text(block)[0]
+            if not tables:
+                # An indented paragraph is a list line under a label (the text layout's indent).
+                text = " " + text if _indented(block) and text else text
+                paragraphs.append((f"第{len(paragraphs) + 1}段", text))
+        else:
+            tables += 1
+            rows.extend(_rows(block, tables, numbering))
+    return build_document(paragraphs, [rows], notices, "Word 文件")
+
+
+def _indented(paragraph):
+    indent = paragraph.find(f"{W}pPr/{W}ind")
+    if indent is None:
+        return False
+    left = indent.get(W + "left") or indent.get(W + "start") or "0"
+    return left.lstrip("-").isdigit() and int(left) > 0
+
+
+def _blocks(body):
+    """The paragraphs and tables of a body in order, those inside block content controls too."""
+    for child in body.iterchildren():
+        if child.tag in (W + "p", W + "tbl"):
+            yield child
+        elif child.tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+
+
+def _text(element):
+    """(visible text, hidden text) of an element, tracked changes accepted."""
+    shown, hidden = [], []
+    _walk(element, shown, hidden)
+    return "".join(shown).strip(), "".join(hidden)
+
+
+def _walk(element, shown, hidden):
+    for child in element.iterchildren():
+        tag = child.tag
+        if tag in _SKIPPED:
+            continue
+        if tag == W + "sdt" and child.find(f"{W}sdtPr/{W}showingPlcHdr") is not None:
+            continue  # a content control still showing its placeholder: nothing was typed
+        if tag == W + "r":
+            vanish = child.find(f"{W}rPr/{W}vanish")
+            out = (
+                hidden
+                if vanish is not None and vanish.get(W + "val") not in ("0", "false")
+                else shown
+            )
+            for part in child.iterchildren():
+                if part.tag == W + "t":
+                    out.append(part.text or "")
+                elif part.tag == W + "tab":
+                    out.append(" ")
+                elif part.tag in (W + "br", W + "cr"):
+                    out.append("\n")
+            continue
+        _walk(child, shown, hidden)
+
+
+def _rows(table, number, numbering):
+    """The rows of a Word table: merged cells empty where they continue; hidden row ids kept."""
+    rows = []
+    for row_number, tr in enumerate(table.iterchildren(W + "tr"), 1):
+        row = Row()
+        before = tr.find(f"{W}trPr/{W}gridBefore")
+        for _ in range(int(before.get(W + "val", "0")) if before is not None else 0):
+            _add(row, "", f"第{number}个表格第{row_number}行第{len(row.cells) + 1}列", False)
+        for tc in _cells(tr):
+            properties = tc.find(W + "tcPr")
+            span, continued = 1, False
+            if properties is not None:
+                grid_span = properties.find(W + "gridSpan")
+                span = int(grid_span.get(W + "val", "1")) if grid_span is not None else 1
+                merge = properties.find(W + "vMerge")
+                continued = merge is not None and merge.get(W + "val") in (None, "continue")
+            lines = []
+            for paragraph in tc.iterchildren(W + "p"):
+                text, hidden = _text(paragraph)
+                lines.append(numbering.prefix(paragraph) + text)
+                if ROW_ID_MARK in hidden:
+                    row.identity = hidden.split(ROW_ID_MARK, 1)[1].split()[0]
+            text = "" if continued else "\n".join(line for line in lines if line).strip()
+            for column in range(span):
+                place = f"第{number}个表格第{row_number}行第{len(row.cells) + 1}列"
+                _add(row, text if column == 0 else "", place, column > 0)
+        if row.cells:
+            rows.append(row)
+    return rows
+
+
+def _cells(tr):
+    for child in tr.iterchildren():
+        if child.tag == W + "tc":
+            yield child
+        elif child.tag == W + "sdt":  # a cell wrapped in a content control
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from content.iterchildren(W + "tc")
+
+
+def _add(row, text, place, across):
+    row.cells.append(text)
+    row.places.append(place)
+    row.across.append(across)
+
+
+class _Numbering:
+    """The numbers Word's list numbering shows before a paragraph (一、 （一） 1、), counted as Word
+    counts them: per list, per level, a level restarting under the one above."""
+
+    FORMATS = {
+        "decimal": str,
+        "chineseCounting": lambda n: _chinese(n),
+        "chineseCountingThousand": lambda n: _chinese(n),
+        "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
+        "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if n <= 20 else str(n),
+        "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26),
+        "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26),
+    }
+
+    def __init__(self, word):
+        self.levels = {}  # (numId, level) → (format, text, start)
+        self.counters = {}
+        try:
+            root = word.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for definition in root.iterchildren(W + "abstractNum"):
+            levels = {}
+            for level in definition.iterchildren(W + "lvl"):
+                fmt = level.find(W + "numFmt")
+                text = level.find(W + "lvlText")
+                start = level.find(W + "start")
+                levels[int(level.get(W + "ilvl", "0"))] = (
+                    fmt.get(W + "val") if fmt is not None else "decimal",
+                    text.get(W + "val") if text is not None else "",
+                    int(start.get(W + "val", "1")) if start is not None else 1,
+                )
+            abstract[definition.get(W + "abstractNumId")] = levels
+        for num in root.iterchildren(W + "num"):
+            reference = num.find(W + "abstractNumId")
+            if reference is not None:
+                for level, spec in abstract.get(reference.get(W + "val"), {}).items():
+                    self.levels[(num.get(W + "numId"), level)] = spec
+
+    def prefix(self, paragraph):
+        """The number Word shows before a paragraph, or ''."""
+        properties = paragraph.find(f"{W}pPr/{W}numPr")
+        if properties is None:
+            return ""
+        num = properties.find(W + "numId")
+        level = properties.find(W + "ilvl")
+        num_id = num.get(W + "val") if num is not None else None
+        depth = int(level.get(W + "val", "0")) if level is not None else 0
+        spec = self.levels.get((num_id, depth))
+        if not spec or num_id == "0":
+            return ""
+        counters = self.counters.setdefault(num_id, {})
+        for deeper in [d for d in counters if d > depth]:
+            del counters[deeper]
+        counters[depth] = counters.get(depth, spec[2] - 1) + 1
+        text = spec[1]
+        for shown_level in range(depth + 1):
+            value = counters.get(shown_level)
+            shown_spec = self.levels.get((num_id, shown_level))
+            if value is None or shown_spec is None:
+                continue
+            render = self.FORMATS.get(shown_spec[0], str)
+            text = text.replace(f"%{shown_level + 1}", render(value))
+        if spec[0] == "bullet":
+            return ""
+        return text
+
+
+def _chinese(number):
+    digits = "零一二三四五六七八九"
+    if number < 10:
+        return digits[number]
+    tens, ones = divmod(number, 10)
+    if number < 100:
+        return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+    return str(number)
+
+
+# Writing: the whole plan as the official document.
+
+FONT = "宋体"  # SimSun: on every Chinese Windows, and named for the East Asian text
+HEADINGS = ("一、部门总体绩效目标", "二、分项绩效目标", "三、保障措施")
+HEAD_ROWS = 7  # rows of a project's table above its indicator rows (the last is the header)
+
+
+def write(document, year=None):
+    """A `Document` → the bytes of a Word file laid out as the official document: the narrative
+    with its headings and numbered 保障措施 on A4, then every project's 预算项目绩效表 on A4
+    landscape, merged 一级/二级 cells, the header row repeated on every page, page numbers."""
+    word = docx.Document()
+    _base_style(word)
+    _page(word.sections[0], landscape=False)
+    _paragraph(word, document.title, bold=True, size=16, center=True)
+    _narrative(word, document)
+    tables = word.add_section(WD_SECTION.NEW_PAGE)
+    _page(tables, landscape=True)
+    _paragraph(word, TABLES_TITLE, bold=True, size=16, center=True)
+    _paragraph(word, f"{document.department_code} {document.department_name}")
+    for number, project in enumerate(document.projects):
+        if number:
+            word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _project_table(word, project)
+    for section in word.sections:
+        _page_numbers(section)
+    out = io.BytesIO()
+    word.save(out)
+    return out.getvalue()
+
+
+TABLES_TITLE = "预算项目绩效表"
+
+
+def _base_style(word):
+    style = word.styles["Normal"]
+    style.font.name = "Times New Roman"
+    style.font.size = Pt(10.5)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), FONT)
+
+
+def _page(section, landscape):
+    short, long_ = Mm(210), Mm(297)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (long_, short) if landscape else (short, long_)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(20))
+
+
+def _paragraph(word, text, bold=False, size=None, center=False, indent=False):
+    paragraph = word.add_paragraph()
+    run = paragraph.add_run(text)
+    run.bold = bold
+    if size:
+        run.font.size = Pt(size)
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if indent:
+        paragraph.paragraph_format.left_indent = Mm(7.4)
+    return paragraph
+
+
+def _narrative(word, document):
+    _paragraph(word, HEADINGS[0], bold=True)
+    _markdown(word, document.overall_goal)
+    _paragraph(word, HEADINGS[1], bold=True)
+    for number, summary in enumerate(document.summaries, 1):
+        _paragraph(word, f"（{_chinese(number)}）{summary.name}", bold=True)
+        _markdown(word, summary.markdown)
+    _paragraph(word, HEADINGS[2], bold=True)
+    _markdown(word, document.safeguards)
+
+
+def _markdown(word, markdown):
+    measure = 0
+    for kind, text in paragraphs(markdown):
+        if kind == "measure":
+            measure += 1
+            _paragraph(word, f"{measure}、{text}")
+        else:
+            _paragraph(word, text, indent=kind == "item")
+
+
+def _project_table(word, project):
+    head = word.add_table(rows=HEAD_ROWS - 1, cols=6)
+    head.style = "Table Grid"
+    _fill(head, 0, [("项目编码", 1), (project.code, 2), ("项目名称", 1), (project.name, 2)])
+    _fill(head, 1, [("项目资金主要用途", 1), (project.funds_use, 5)])
+    money = [("预算数（万元）", 1), (_figure(project.budget), 1), ("财政资金（万元）", 1)]
+    money += [
+        (_figure(project.fiscal_funds), 1),
+        ("其他资金（万元）", 1),
+        (_figure(project.other_funds), 1),
+    ]
+    _fill(head, 2, money)
+    quarters = [("资金支出计划（累计进度%）", 1), ("第一季度", 1), ("第二季度", 1)]
+    _fill(head, 3, [*quarters, ("第三季度", 1), ("第四季度", 2)])
+    values = [(_figure(q), 1) for q in project.plan_quarters]
+    _fill(head, 4, [("", 1), *values[:3], (values[3][0], 2)])
+    head.cell(3, 0).merge(head.cell(4, 0))
+    _fill(head, 5, [("绩效目标", 1), (project.goal, 5)])
+    rows, level1_spans, level2_spans = indicator_table(project)
+    table = word.add_table(rows=1 + len(rows), cols=6)
+    table.style = "Table Grid"
+    header = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
+    _fill(table, 0, [(text, 1) for text in header])
+    _repeat_as_header(table.rows[0])
+    for index, (level1, level2, indicator) in enumerate(rows, 1):
+        values = [level1, level2]
+        if indicator is not None:
+            values += [indicator.name, indicator.description, indicator.target, indicator.basis]
+        _fill(table, index, [(text, 1) for text in values])
+        if indicator is not None and indicator.identity:
+            hidden = (
+                table.cell(index, 2).paragraphs[0].add_run(f" {ROW_ID_MARK}{indicator.identity}")
+            )
+            hidden.font.hidden = True
+        _cant_split(table.rows[index])
+    for spans, column in ((level1_spans, 0), (level2_spans, 1)):
+        for start, length in spans.items():
+            if length > 1:
+                table.cell(start + 1, column).merge(table.cell(start + length, column))
+                table.cell(start + 1, column).text = rows[start][column]
+
+
+def _fill(table, row, cells):
+    column = 0
+    for text, span in cells:
+        cell = table.cell(row, column)
+        if span > 1:
+            cell = cell.merge(table.cell(row, column + span - 1))
+        cell.text = text or ""
+        column += span
+
+
+def _figure(value):
+    return figure(value) if value is not None else ""
+
+
+def _repeat_as_header(row):
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:tblHeader"))
+
+
+def _cant_split(row):
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _page_numbers(section):
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" 页 / 共 ")
+    _field(paragraph, "NUMPAGES")
+    paragraph.add_run(" 页")
+
+
+def _field(paragraph, code):
+    run = paragraph.add_run()
+    for kind in ("begin", None, "end"):
+        if kind is None:
+            instruction = OxmlElement("w:instrText")
+            instruction.set(qn("xml:space"), "preserve")
+            instruction.text = f" {code} "
+            run._r.append(instruction)
+            continue
+        char = OxmlElement("w:fldChar")
+        char.set(qn("w:fldCharType"), kind)
+        run._r.append(char)

@@ -1,0 +1,434 @@
+"""The one interpreter of 预算项目绩效表 tables: rows of cells → the projects of a `Document`.
+
+Every reader hands it rows: the text layout one row per group of TAB lines, Word one row per
+table row, Excel one row per sheet row. A cell merged with the one above or on its left, or left
+blank to mean "the same as above", is an empty string; the same text repeated row after row
+means the same thing. Rows are recognised by their words, never by their position: the label
+rows above the indicator table (项目编码, 项目名称, 项目资金主要用途, 资金支出计划, 绩效目标, and
+money wherever a row or a cell states it, as in `年度资金总额：854万元`), then the header row found
+by its words (指标值, 年度指标值, 指标值及单位…; a 中期/年度 pair reads 年度; comparator, number and
+unit in three columns read as one value), then the indicator rows.
+
+Each cell knows its place: a line of a text file, or a sheet or table, row and column, so that
+a refusal (`MalformedDocument`) or a notice names it. Pure: no Flask, no database.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from app.domain.document import IndicatorData, MalformedDocument, Notice, ProjectData, SlotData
+from app.domain.framework import squeeze
+from app.domain.numbers import NumberError, read_amount, read_percent
+
+# Label cells of the rows above the indicator table, by the field they fill.
+FIELD_LABELS = {
+    "项目编码": "code",
+    "项目代码": "code",
+    "项目名称": "name",
+    "项目资金主要用途": "funds_use",
+    "项目资金用途": "funds_use",
+    "绩效目标": "goal",
+    "年度绩效目标": "goal",
+    "年度目标": "goal",
+    "预算数": "budget",
+    "年度预算数": "budget",
+    "项目总金额": "budget",
+    "年度资金总额": "budget",
+    "资金总额": "budget",
+    "财政资金": "fiscal_funds",
+    "财政拨款": "fiscal_funds",
+    "其中财政资金": "fiscal_funds",
+    "其他资金": "other_funds",
+    "其中其他资金": "other_funds",
+}
+MONEY_FIELDS = ("budget", "fiscal_funds", "other_funds")
+PROJECT_STARTS = ("code", "name")
+PLAN_LABEL = "资金支出计划"
+QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
+_QUARTER_WORDS = {
+    **{name: index for index, name in enumerate(QUARTERS)},
+    **{f"{n}季度": i for i, n in enumerate("一二三四")},
+    **{f"第{n}季度": i for i, n in enumerate("1234", 0)},
+    **{f"{n}季度": i for i, n in enumerate("1234", 0)},
+    **{f"Q{n}": i for i, n in enumerate("1234", 0)},
+}
+
+# Header words of the indicator table, by the column they name. `skip` columns are read past
+# with a notice; `comparator` and `unit` columns join the value (≥ | 70 | 万元 → ≥70万元).
+HEADER_WORDS = {
+    "一级指标": "level1",
+    "二级指标": "level2",
+    "三级指标": "name",
+    "绩效指标描述": "description",
+    "指标描述": "description",
+    "指标解释": "description",
+    "指标值": "target",
+    "指标目标值": "target",
+    "目标值": "target",
+    "年度指标值": "target",
+    "指标值及单位": "target",
+    "当年预期实现值": "target",
+    "年度目标值": "target",
+    "中期指标值": "skip",
+    "中期目标值": "skip",
+    "分值": "skip",
+    "权重": "skip",
+    "指标性质": "skip",
+    "指标方向": "skip",
+    "序号": "skip",
+    "备注": "skip",
+    "度量单位": "unit",
+    "计量单位": "unit",
+    "单位": "unit",
+    "比较符": "comparator",
+    "比较符号": "comparator",
+    "运算符": "comparator",
+    "符号": "comparator",
+    "指标值确定依据": "basis",
+    "指标值设定依据": "basis",
+    "确定依据": "basis",
+    "设定依据": "basis",
+}
+REQUIRED_COLUMNS = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "target": "指标值",
+}
+_COMPARATORS = {"≥", "≤", ">", "<", "=", "＞", "＜", "＝", ">=", "<=", "≧", "≦"}
+_BASIS_WORDS = ("计划标准", "历史标准", "行业标准", "预算支出标准", "其他标准")
+_BASIS_INSIDE = re.compile(r"^(.*?)\s*[（(]\s*(" + "|".join(_BASIS_WORDS) + r")\s*[)）]\s*$")
+# A row below the table that is not an indicator: who filled it in, when, the stamp.
+_FOOTER = re.compile(
+    r"^(填报人|填表人|审核人|负责人|单位负责人|联系人|联系电话|填报日期|日期|单位（盖章）|填报单位)"
+)
+# An amount in prose, with whatever a mistyped number carries (1e309万元, 1.2.3万元): read, or
+# refused with its place, never skipped as if the prose named no amount.
+_AMOUNT = r"([0-9][0-9.,eE+\-]*\s*(?:万元|元))"
+_LABEL_OF = {"budget": "预算数", "fiscal_funds": "财政资金", "other_funds": "其他资金"}
+_PAIR = re.compile(r"([^\s：:，,；;。]+?)\s*[：:]\s*([^\s：:，,；;]*)")
+
+
+@dataclass
+class Row:
+    """A row of a table: its cells' text ('' for a merged-away or blank cell), the place of each
+    (a line number, or a sheet or table, row and column), and which cells are only the
+    continuation of a merge across columns (left out when pairing labels with values)."""
+
+    cells: list = field(default_factory=list)
+    places: list = field(default_factory=list)
+    across: list = field(default_factory=list)
+    identity: str = ""  # the indicator our own export wrote this row from, when it says
+
+    @property
+    def place(self):
+        return self.places[0]
+
+    @property
+    def label(self):
+        return squeeze(self.cells[0]) if self.cells else ""
+
+    def distinct(self):
+        """(text, place) of the cells, a cell merged across columns once."""
+        spans = self.across or [False] * len(self.cells)
+        return [(c, p) for c, p, a in zip(self.cells, self.places, spans, strict=True) if not a]
+
+    def is_header(self):
+        """Whether this is the indicator table's header row (一级指标 … 三级指标 …)."""
+        words = {HEADER_WORDS.get(squeeze(cell)) for cell in self.cells}
+        return {"level1", "name"} <= words
+
+
+def starts_project(row):
+    """Whether a row opens a project: 项目编码 or 项目名称, as a cell or as `项目名称：…`."""
+    for text, _ in row.distinct()[:1]:
+        label = squeeze(re.split(r"[：:]", text, maxsplit=1)[0])
+        if FIELD_LABELS.get(label) in PROJECT_STARTS:
+            return True
+    return False
+
+
+def split_projects(rows, notices):
+    """Rows of a sheet or a document → the rows of each project, found by their words: rows
+    before the first project are titles (left to the caller), a new 项目编码/项目名称 row after
+    a project's indicators opens the next project."""
+    projects, current, seen_header = [], None, False
+    for row in rows:
+        if starts_project(row) and (current is None or seen_header or _restates(row, current)):
+            current, seen_header = [row], False
+            projects.append(current)
+        elif current is not None:
+            seen_header = seen_header or row.is_header()
+            current.append(row)
+    return projects
+
+
+def _restates(row, rows):
+    """Whether a project's opening label comes again before its indicators (a new project)."""
+    label = FIELD_LABELS.get(squeeze(re.split(r"[：:]", row.cells[0], maxsplit=1)[0]))
+    return any(
+        FIELD_LABELS.get(squeeze(re.split(r"[：:]", r.cells[0], maxsplit=1)[0])) == label
+        for r in rows
+    )
+
+
+def read_project(rows, notices, lenient=False):
+    """One project's rows → `ProjectData`. `lenient` (Word and Excel) reads past rows it does
+    not know, with a notice; the text layout is strict about its own shape."""
+    project = ProjectData(code="", name="", line=rows[0].place)
+    explicit_money = set()
+    index = 0
+    while index < len(rows):
+        row = rows[index]
+        if row.is_header() or (not lenient and HEADER_WORDS.get(row.label) == "level1"):
+            _indicators(project, row, rows[index + 1 :], notices, lenient)
+            break
+        if row.label.startswith(PLAN_LABEL):
+            values = rows[index + 1] if index + 1 < len(rows) else None
+            project.plan_quarters = _quarters(row, values, lenient)
+            index += 2
+            continue
+        _labels(project, row, explicit_money, notices)
+        index += 1
+    else:
+        raise MalformedDocument(
+            rows[-1].places[-1],
+            f"项目“{project.name or project.code}”缺少指标表头（一级指标、二级指标、三级指标……）",
+        )
+    _money_from_prose(project, explicit_money)
+    return project
+
+
+def _labels(project, row, explicit_money, notices):
+    """A row of label and value cells (项目编码 | CODE | 项目名称 | NAME), or cells that hold
+    both (`年度资金总额：854万元`, `其中：财政资金：854万元 其他资金：0万元`)."""
+    cells = row.distinct()
+    position = 0
+    while position < len(cells):
+        text, place = cells[position]
+        label, unit = _unit_of(squeeze(text))
+        name = FIELD_LABELS.get(label)
+        if name is None and _PAIR.search(text):
+            pairs = [(squeeze(a), b) for a, b in _PAIR.findall(unicodedata.normalize("NFKC", text))]
+            known = [(FIELD_LABELS.get(a), b) for a, b in pairs if FIELD_LABELS.get(a)]
+            for field_name, value in known:
+                _set(
+                    project, field_name, value, _LABEL_OF.get(field_name, ""), place, explicit_money
+                )
+            if known:
+                position += 1
+                continue
+        value, value_place = cells[position + 1] if position + 1 < len(cells) else ("", place)
+        if name is None:
+            if label or value:
+                notices.append(Notice(place, f"未识别的栏目“{text[:20]}”，已忽略"))
+        else:
+            if (
+                unit
+                and name in MONEY_FIELDS
+                and squeeze(value)
+                and not squeeze(value).endswith("元")
+            ):
+                value += unit  # 预算数（元） | 350000 is 35 万元
+            _set(project, name, value, label, value_place, explicit_money)
+        position += 2
+
+
+def _unit_of(label):
+    """A label without the unit it names: 预算数（万元） → (预算数, 万元)."""
+    unit = re.match(r"^(.*?)[（(](万元|元)[)）][：:]?$", label)
+    return (unit.group(1), unit.group(2)) if unit else (label.rstrip("：:"), "")
+
+
+def _set(project, name, value, label, place, explicit_money):
+    if name in MONEY_FIELDS:
+        try:
+            setattr(project, name, read_amount(value))
+        except NumberError as error:
+            raise MalformedDocument(place, f"{label}{error}") from None
+        explicit_money.add(name)
+    else:
+        setattr(project, name, value.strip())
+        project.lines[name] = place
+
+
+def _quarters(header, values, lenient):
+    """The cumulative spending plan: four percentages under 第一季度…第四季度. Fractions of
+    one (0.25 … 1, as a spreadsheet stores a percentage) are read as percentages."""
+    names = [squeeze(cell) for cell in header.cells[1:] if squeeze(cell)]
+    order = [_QUARTER_WORDS.get(name) for name in names]
+    if lenient:  # the quarters in any columns, repeated over merged cells
+        order = sorted(set(order) - {None})
+    if order != [0, 1, 2, 3]:
+        raise MalformedDocument(
+            header.place, "资金支出计划行应依次为第一季度、第二季度、第三季度、第四季度"
+        )
+    first = values.cells[0] if values and values.cells else None
+    label_again = first is not None and squeeze(first).startswith(PLAN_LABEL)
+    if (
+        values is None
+        or len(values.cells) != len(header.cells)
+        or (first and not (lenient and label_again))
+    ):
+        place = values.place if values else header.places[-1]
+        raise MalformedDocument(place, "资金支出计划的下一行应为四个季度的累计进度（首格为空）")
+    quarters = [None] * 4
+    for word, cell, place in zip(
+        header.cells[1:], values.cells[1:], values.places[1:], strict=True
+    ):
+        quarter = _QUARTER_WORDS.get(squeeze(word))
+        if quarter is None or quarters[quarter] is not None:
+            continue
+        try:
+            quarters[quarter] = read_percent(cell)
+        except NumberError as error:
+            raise MalformedDocument(place, f"{QUARTERS[quarter]}的累计进度{error}") from None
+    known = [q for q in quarters if q is not None]
+    if known and known[-1] == 1 and all(q <= 1 for q in known):
+        quarters = [None if q is None else q.scaleb(2) for q in quarters]
+    return quarters
+
+
+def _columns(header, rows, notices):
+    """{key: column} from the header row, a row of sub-headers under it (中期 | 年度) taking
+    precedence; and how many rows the header took."""
+    words = [squeeze(cell) for cell in header.cells]
+    used = 0
+    if (
+        rows
+        and any(HEADER_WORDS.get(squeeze(c)) for c in rows[0].cells)
+        and not rows[0].is_header()
+    ):
+        under = [squeeze(cell) for cell in rows[0].cells]
+        words = [
+            below if HEADER_WORDS.get(below) else above
+            for above, below in zip(words, under, strict=False)
+        ]
+        used = 1
+    columns = {}
+    for position, word in enumerate(words):
+        key = HEADER_WORDS.get(word)
+        if key is None and word and _all_comparators(rows[used:], position):
+            key = "comparator"
+        if key is None and word:
+            notices.append(Notice(header.places[position], f"未识别的表头“{word}”，该列已忽略"))
+        elif key == "skip":
+            notices.append(Notice(header.places[position], f"“{word}”一列未导入"))
+        elif key is not None and key not in columns:
+            columns[key] = position
+    return columns, used
+
+
+def _all_comparators(rows, position):
+    values = [squeeze(r.cells[position]) for r in rows if position < len(r.cells)]
+    values = [v for v in values if v]
+    return bool(values) and all(v in _COMPARATORS for v in values)
+
+
+def _indicators(project, header, rows, notices, lenient):
+    """The indicator rows under the header; empty 一级/二级 cells continue the cell above."""
+    columns, used = _columns(header, rows, notices)
+    missing = [word for key, word in REQUIRED_COLUMNS.items() if key not in columns]
+    if missing:
+        raise MalformedDocument(header.place, "指标表头缺少：" + "、".join(missing))
+
+    level1 = level2 = None
+    for row in rows[used:]:
+        if lenient and row.is_header():
+            continue  # the header again, over a table continued (续表)
+        if len(row.cells) != len(header.cells):
+            if lenient:
+                continue
+            raise MalformedDocument(
+                row.place,
+                f"指标行应有{len(header.cells)}个单元格（与表头一致），实际有{len(row.cells)}个",
+            )
+        cell = {key: row.cells[position].strip() for key, position in columns.items()}
+        target, basis = _target(cell)
+        leaf = [cell.get("name", ""), cell.get("description", ""), target, basis]
+        alone = cell["level1"] and not cell["level2"] and not any(leaf)  # a title, not a row
+        if lenient and (_is_footer(row, cell) or alone):
+            notices.append(Notice(row.place, f"表格下方的“{row.cells[0][:20]}”未导入"))
+            break
+        if cell["level1"]:
+            level1, level2 = cell["level1"], None
+        elif level1 is None:
+            raise MalformedDocument(row.place, "第一个指标行缺少一级指标")
+        if cell["level2"]:
+            level2 = cell["level2"]
+        elif level2 is None:
+            raise MalformedDocument(row.place, f"一级指标“{level1}”下的第一行缺少二级指标")
+        if cell["level1"] or cell["level2"]:
+            project.slots.append(SlotData(level1, level2, row.place))
+        if any(leaf):
+            project.indicators.append(
+                IndicatorData(level1, level2, *leaf, line=row.place, identity=row.identity)
+            )
+
+
+def _is_footer(row, cell):
+    first = squeeze(row.cells[0]) if row.cells else ""
+    if _FOOTER.match(first):
+        return True
+    words = [squeeze(text) for text in row.cells if squeeze(text)]
+    return bool(words) and all(":" in w or "：" in w for w in words) and not cell.get("name")
+
+
+def _target(cell):
+    """(指标值, 依据): comparator, number and unit joined; a basis written inside the value
+    (`100%(历史标准)`) taken out when the basis column is empty."""
+    target = cell.get("comparator", "") + cell["target"] + cell.get("unit", "")
+    basis = cell.get("basis", "")
+    inside = _BASIS_INSIDE.match(target)
+    if inside and not basis:
+        target, basis = inside.group(1), inside.group(2)
+    return target, basis
+
+
+def _money_from_prose(project, explicit):
+    """预算数 / 财政资金 / 其他资金 as 项目资金主要用途 states them, unless a row gave them."""
+    text = unicodedata.normalize("NFKC", project.funds_use)
+    found = {
+        "budget": re.search(r"预算(?:数|资金|金额)?(?:为|共|合计)?:?\s*" + _AMOUNT, text),
+        "fiscal_funds": re.search(r"财政(?:资金|拨款)(?:为)?:?\s*" + _AMOUNT, text),
+        "other_funds": re.search(r"其他资金(?:为)?:?\s*" + _AMOUNT, text),
+    }
+    for name, match in found.items():
+        if name not in explicit and match:
+            try:
+                setattr(project, name, read_amount(match.group(1)))
+            except NumberError as error:
+                raise MalformedDocument(
+                    project.lines.get("funds_use", project.line),
+                    f"项目资金主要用途中的“{match.group(0)}”：{error}",
+                ) from None
+    all_fiscal = re.search(r"(全部|均|全额)为?财政(资金|拨款)", text)
+    if all_fiscal and project.budget is not None:
+        if project.fiscal_funds is None and "fiscal_funds" not in explicit:
+            project.fiscal_funds = project.budget
+        if project.other_funds is None and "other_funds" not in explicit:
+            project.other_funds = Decimal("0")
+
+
+def department_in(texts):
+    """(code, name) of the department a document's titles name, or None: `405002 唐山市科学技术协会`,
+    `主管部门及代码：[412001]唐山市文化广电和旅游局`, `部门编码：412001 … 部门名称：…`."""
+    for text in texts:
+        line = unicodedata.normalize("NFKC", text).strip()
+        plain = re.match(r"^([0-9]{3,20})\s+(\S.*)$", line)
+        if plain:
+            return plain.group(1), plain.group(2).strip()
+        coded = re.search(r"[\[【]\s*([0-9A-Za-z]{3,20})\s*[\]】]\s*([^\s\[\]【】，,;；]+)", line)
+        if coded:
+            return coded.group(1), coded.group(2)
+    codes = {}
+    for text in texts:
+        for label, value in _PAIR.findall(unicodedata.normalize("NFKC", text)):
+            codes[squeeze(label)] = value.strip()
+    code = codes.get("部门编码") or codes.get("单位编码") or codes.get("部门代码")
+    name = codes.get("部门名称") or codes.get("单位名称") or codes.get("主管部门")
+    if code and name:
+        return code, name
+    return None

@@ -1,0 +1,62 @@
+"""A stored plan as a `Document`, for the Word and Excel writers (app/formats/docx.py, xlsx.py).
+
+Every field of the plan and its projects, every 二级 slot of the plan's layout (an empty one
+too, as the official form shows it) in the plan's own wording, and each indicator with its id as
+its identity, so that a file exported, edited by a colleague and uploaded again is matched row by
+row (a renamed indicator is a rename, not one deleted and one created).
+"""
+
+from app.domain.document import Document, IndicatorData, ProjectData, SlotData, SummaryData
+from app.services.plans import project_table
+
+
+def plan_document(plan, projects=None):
+    """The Document of a plan (its department joined), with all its projects or those given."""
+    projects = list(plan.ordered_projects()) if projects is None else projects
+    return Document(
+        department_code=plan.department.code,
+        department_name=plan.department.name,
+        title=f"{plan.year}年部门总体绩效目标及保障措施",
+        overall_goal=plan.overall_goal,
+        safeguards=plan.safeguards,
+        summaries=[SummaryData(p.name, p.summary, 0) for p in projects],
+        projects=[_project(project) for project in projects],
+    )
+
+
+def _project(project):
+    data = ProjectData(
+        code=project.code,
+        name=project.name,
+        line=0,
+        funds_use=project.funds_use,
+        budget=project.budget,
+        fiscal_funds=project.fiscal_funds,
+        other_funds=project.other_funds,
+        plan_quarters=list(project.quarters),
+        goal=project.goal,
+        summary=project.summary,
+    )
+    _, rows, _ = project_table(project)
+    level1 = level2 = ""
+    for row in rows:
+        if row.level1:
+            level1 = row.level1.label
+        if row.level2:
+            level2 = row.level2.label
+            data.slots.append(SlotData(level1, level2, 0))
+        indicator = row.indicator
+        if indicator is not None:
+            data.indicators.append(
+                IndicatorData(
+                    level1,
+                    level2,
+                    indicator.name,
+                    indicator.description,
+                    indicator.target,
+                    indicator.basis,
+                    line=0,
+                    identity=str(indicator.id),
+                )
+            )
+    return data
