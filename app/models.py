@@ -13,6 +13,7 @@ from decimal import Decimal
 from peewee import (
     JOIN,
     BigIntegerField,
+    BlobField,
     BooleanField,
     CharField,
     DateTimeField,
@@ -357,6 +358,18 @@ class Comment(BaseModel):
         return dict(rows)
 
 
+class Upload(BaseModel):
+    """A file uploaded for import, kept from its preview until it is confirmed or cancelled."""
+
+    token = CharField(unique=True)
+    user = ForeignKeyField(User, on_delete="CASCADE")
+    filename = CharField()
+    data = BlobField()
+    year = IntegerField(null=True)
+    department = ForeignKeyField(Department, null=True, on_delete="CASCADE")
+    created_at = DateTimeField(default=datetime.datetime.now)
+
+
 MODELS = [
     Department,
     Plan,
@@ -370,4 +383,5 @@ MODELS = [
     LoginThrottle,
     LoginEvent,
     Comment,
+    Upload,
 ]

@@ -7,7 +7,17 @@ row (a renamed indicator is a rename, not one deleted and one created).
 """
 
 from app.domain.document import Document, IndicatorData, ProjectData, SlotData, SummaryData
+from app.formats import docx, xlsx
 from app.services.plans import project_table
+
+WRITERS = {"docx": docx.write, "xlsx": xlsx.write}
+
+
+def export(plan, kind, projects=None):
+    """The bytes of a plan (or some of its projects) as a Word ("docx") or Excel ("xlsx") file;
+    None for a kind there is no writer of."""
+    writer = WRITERS.get(kind)
+    return writer(plan_document(plan, projects)) if writer else None
 
 
 def plan_document(plan, projects=None):

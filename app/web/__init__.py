@@ -1,7 +1,8 @@
 """The web layer: Flask only. One blueprint per resource, plus what the blueprints share.
 
 Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
-`cells` (in-place editing), `history`, `comments`, `users`. Shared, never a blueprint:
+`cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
+confirm) and `exports` (Word and Excel downloads). Shared, never a blueprint:
 `access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
@@ -20,9 +21,11 @@ from app.web import (
     cells,
     comments,
     errors,
+    exports,
     headers,
     history,
     home,
+    imports,
     indicators,
     links,
     plans,
@@ -31,7 +34,19 @@ from app.web import (
 )
 from app.web.hx import HTMX_CONFIG, htmx
 
-BLUEPRINTS = (auth, home, plans, projects, indicators, cells, history, users, comments)
+BLUEPRINTS = (
+    auth,
+    home,
+    plans,
+    projects,
+    indicators,
+    cells,
+    history,
+    users,
+    comments,
+    imports,
+    exports,
+)
 
 
 def register(app):

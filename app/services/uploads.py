@@ -1,0 +1,123 @@
+"""Importing a file from the web page: upload, preview every change, confirm some or all of them.
+
+An uploaded file is read at once (a file that cannot be read, or a hostile one, is refused then
+and never kept) and kept until it is confirmed or cancelled. Its preview is the import itself,
+made in a transaction that is rolled back: the plan and projects it would create, every value
+it would change as old → new, the indicators it would add and delete, its notices. Confirming
+makes the import again, leaving out the changes the user unticked, in one transaction recorded
+under the uploader; if the plan changed since the preview, nothing is written and the user is
+asked to look again. Editors import into their own department, admins into any; a submitted
+or approved plan is not changed (the workflow's rules).
+"""
+
+import datetime
+import hashlib
+import secrets
+
+from app.db import database
+from app.domain.document import MalformedDocument
+from app.domain.permissions import can_create_plan, can_start_plans
+from app.formats.detect import read_file
+from app.models import Department, Upload
+from app.services.errors import Forbidden, NotFound
+from app.services.importing import import_document
+from app.services.plans import ensure_department
+
+KEEP = datetime.timedelta(days=1)  # an upload neither confirmed nor cancelled is dropped after
+
+
+class PreviewOutdated(ValueError):
+    """The plan changed between the preview and its confirmation."""
+
+
+def store(user, filename, data, year=None, department_code=None):
+    """Read an uploaded file and keep it for its preview; its token. MalformedDocument when it
+    cannot be read, Forbidden when the user may not import into its department."""
+    if not can_start_plans(user):
+        raise Forbidden("import")
+    document = read_file(data, filename)  # refused here, before anything is kept
+    department = _department(user, document, department_code)
+    _drop_old()
+    upload = Upload.create(
+        token=secrets.token_urlsafe(24),
+        user=user,
+        filename=filename[:200],
+        data=data,
+        year=year,
+        department=department,
+    )
+    return upload.token
+
+
+def _department(user, document, code):
+    """The department a file goes into: the one it names, else the one chosen; an editor's own."""
+    code = document.department_code or code or (user.department.code if user.department else "")
+    if not code:
+        raise MalformedDocument(0, "文件中找不到部门编码和名称，请选择要导入的部门")
+    department = Department.get_or_none(Department.code == code)
+    if not can_create_plan(user, department.id if department else None):
+        raise Forbidden(f"import into {code}")
+    if department is None and not document.department_name:
+        raise MalformedDocument(0, f"没有编码为 {code} 的部门，文件中也没有部门名称")
+    return department or ensure_department(code, document.department_name)
+
+
+def _drop_old():
+    Upload.delete().where(Upload.created_at < datetime.datetime.now() - KEEP).execute()
+
+
+def find(user, token):
+    """The upload a token names, if it is this user's; NotFound otherwise."""
+    upload = Upload.get_or_none((Upload.token == token) & (Upload.user == user))
+    if upload is None:
+        raise NotFound(f"upload {token}")
+    return upload
+
+
+def preview(user, token):
+    """(upload, report) of what confirming an upload would do; nothing is written."""
+    upload = find(user, token)
+    return upload, _import(user, upload, dry_run=True)
+
+
+def fingerprint(report):
+    """A short hash of every planned change: a confirmation is for what was previewed."""
+    lines = "\n".join(f"{c.key}|{c.old}|{c.new}" for c in report.planned)
+    return hashlib.sha256(lines.encode("utf-8")).hexdigest()[:16]
+
+
+def confirm(user, token, applied, seen):
+    """Import an upload, leaving out every planned change whose key is not in `applied`; the
+    report. PreviewOutdated when the plan changed since the preview (`seen`: its fingerprint)."""
+    upload = find(user, token)
+    with database.atomic():
+        now = _import(user, upload, dry_run=True)
+        if fingerprint(now) != seen:
+            raise PreviewOutdated("预览之后计划已被修改（或文件已变），请重新查看预览后再确认。")
+        skip = {change.key for change in now.planned} - set(applied)
+        report = _import(user, upload, skip=skip)
+        upload.delete_instance()
+    return report
+
+
+def discard(user, token):
+    """Cancel an upload: nothing was imported, the file is dropped."""
+    find(user, token).delete_instance()
+
+
+def _import(user, upload, dry_run=False, skip=()):
+    document = read_file(bytes(upload.data), upload.filename)
+    department = upload.department
+    if not can_create_plan(user, department.id) or document.department_code not in (
+        "",
+        department.code,
+    ):
+        raise Forbidden(f"import into {department.code}")
+    return import_document(
+        document,
+        upload.year,
+        user.username,
+        department=(department.code, department.name) if department else None,
+        skip=skip,
+        dry_run=dry_run,
+    )
