@@ -1,19 +1,24 @@
 """Command-line tasks under `flask --app wsgi …`: the database, imports and accounts.
 
-`init-db [--demo]`, `import FILE [--year]`, `create-user NAME --role ROLE [--department CODE]`,
+`init-db [--demo]`, `import FILE [--year] [--department CODE]`, `export --department CODE --year
+YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CODE]`,
 `set-password NAME`, `list-users`. Messages are for the office's administrator, so they are in
 Chinese; a refused command exits with status 1 and says why. Passwords are read from standard
 input, never from the command line, where other users of the server could see them.
 """
 
 import sys
+from pathlib import Path
 
 import click
 
 from app.domain.document import MalformedDocument
 from app.domain.permissions import ROLES
 from app.services import accounts
+from app.services.errors import NotFound
+from app.services.exporting import export
 from app.services.importing import ImportRefused, import_file
+from app.services.plans import department_with_code, find_plan
 from app.services.setup import ensure_admin, init_db
 
 
@@ -49,20 +54,45 @@ def register(app):
     @click.option("--year", type=int, help="预算年度；不指定时从文件推断")
     @click.option("--force", is_flag=True, help="导入已提交或已批复的计划（须写明理由）")
     @click.option("--reason", default="", help="强制导入的理由，记入修改记录")
-    def import_command(path, year, force, reason):
-        """Import a document in the text layout of the seed."""
+    @click.option("--department", help="部门编码（文件中没有写明部门时）")
+    def import_command(path, year, force, reason, department):
+        """Import a document: the seed's text layout, Word (.docx) or Excel (.xlsx)."""
         if force and not reason.strip():
             click.echo("强制导入须用 --reason 写明理由。", err=True)
             raise SystemExit(1)
         init_db()
         try:
-            report = import_file(path, year=year, force_reason=reason if force else None)
+            known = department_with_code(department) if department else None
+            if department and known is None:
+                click.echo(f"没有编码为 {department} 的部门", err=True)
+                raise SystemExit(1)
+            report = import_file(
+                path,
+                year=year,
+                force_reason=reason if force else None,
+                department=(known.code, known.name) if known else None,
+            )
         except (MalformedDocument, ImportRefused) as error:
             click.echo(f"导入失败，数据库未作任何改动。{path}：{error}", err=True)
             raise SystemExit(1) from None
         click.echo(report.summary())
         for notice in report.notices:
             click.echo(f"  提示：{notice}")
+
+    @app.cli.command("export")
+    @click.option("--department", required=True, help="部门编码")
+    @click.option("--year", required=True, type=int, help="预算年度")
+    @click.option("--format", "kind", type=click.Choice(["docx", "xlsx"]), default="docx")
+    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="输出文件")
+    def export_command(department, year, kind, output):
+        """Write a plan as the official Word document or Excel workbook."""
+        try:
+            plan = find_plan(department, year)
+        except NotFound:
+            click.echo(f"没有部门 {department} {year}年的绩效目标", err=True)
+            raise SystemExit(1) from None
+        Path(output).write_bytes(export(plan, kind))
+        click.echo(f"已导出到 {output}")
 
     @app.cli.command("create-user")
     @click.argument("name")

@@ -3,9 +3,10 @@
 Refused, with a message in Chinese and nothing read: a file over the size limit; an archive of
 too many parts; a part whose declared size is too large, or which expands more than a document
 ever does (a zip bomb: a few hundred kilobytes that would inflate to gigabytes); a part that
-inflates past what it declared (the header lied). Every part is inflated once, in chunks, with
-a cap, so the checks themselves cost little. XML inside is parsed without entities
-(defusedxml for openpyxl; python-docx's parser resolves none).
+inflates past what it declared (the header lied); an XML part that declares entities (a billion
+laughs). Every part is inflated once, in chunks, with a cap, so the checks themselves cost
+little; and XML is parsed without entities besides (defusedxml for openpyxl; python-docx's
+parser resolves none).
 """
 
 import io
@@ -60,14 +61,24 @@ def open_zip(data):
 
 
 def _inflate_within(archive, part):
-    """Inflate a part in chunks, refusing it as soon as it passes what it declared."""
+    """Inflate a part in chunks, refusing it as soon as it passes what it declared, and an XML
+    part that declares entities (Office never writes a DTD; a billion laughs does)."""
     inflated = 0
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(_CHUNK):
+                if not inflated and part.filename.endswith((".xml", ".rels")):
+                    head = chunk[:4096]
+                    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                        raise MalformedDocument(
+                            0,
+                            f"文件中的“{part.filename}”含有 XML 实体声明（可能是恶意构造的文件），已拒绝",
+                        )
                 inflated += len(chunk)
                 if inflated > part.file_size:
                     raise MalformedDocument(0, _bomb(part.filename, inflated))
+    except MalformedDocument:
+        raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise MalformedDocument(0, f"文件已损坏：其中的“{part.filename}”无法读取") from None
 

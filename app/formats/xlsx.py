@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from app.domain.document import MalformedDocument, Notice
 from app.domain.formatting import chinese_ordinal
@@ -30,12 +30,13 @@ from app.formats.tables import Row, split_projects
 
 MAX_CELLS = 500_000  # rows × columns one sheet may span
 ROW_ID_HEADER = "jixiao-row"  # the hidden column our exports name each indicator's row in
+_DIMENSION = re.compile(r'<dimension ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _DECIMALS = re.compile(r"0\.(0*)(#*)")
 
 
 def read(data):
     """An Excel file's bytes → its `Document`; MalformedDocument for a file that is not one."""
-    open_zip(data)  # refuses bombs and broken archives before the parser sees them
+    _declared_sizes(open_zip(data))  # refuses bombs, broken archives and lies before parsing
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
@@ -61,6 +62,27 @@ def _is_narrative(rows):
     部门总体绩效目标 and 保障措施."""
     firsts = " ".join(squeeze(row.cells[0]) for row in rows if row.cells)
     return "总体绩效目标" in firsts and "保障措施" in firsts
+
+
+def _declared_sizes(archive):
+    """Refuse a sheet that declares a range larger than any 绩效表 (`A1:XFD1048576`)."""
+    for name in archive.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            with archive.open(name) as stream:
+                head = stream.read(8192).decode("utf-8", "replace")
+            declared = _DIMENSION.search(head)
+            if declared:
+                rows = int(declared.group(4)) - int(declared.group(2)) + 1
+                columns = (
+                    column_index_from_string(declared.group(3))
+                    - column_index_from_string(declared.group(1))
+                    + 1
+                )
+                if rows * columns > MAX_CELLS:
+                    raise MalformedDocument(
+                        0,
+                        f"Excel 文件中的工作表声明了 {rows} 行 × {columns} 列，远超一张绩效表，已拒绝",
+                    )
 
 
 def _reason(error):
