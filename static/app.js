@@ -240,6 +240,10 @@
     else toast("保存失败：服务器出错（" + xhr.status + "），您的修改未保存，请重试。");
   });
 
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest("[data-print]")) window.print();
+  });
+
   document.addEventListener("htmx:sendError", function () {
     toast("无法连接服务器，修改未保存。请检查网络后重试。");
   });

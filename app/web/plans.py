@@ -18,6 +18,7 @@ from app.services.plans import (
     has_plan,
     money_totals,
     new_project,
+    project_table,
     start_plan,
 )
 from app.services.workflow import change_status
@@ -40,6 +41,14 @@ def show(department_code, year):
         total=money_totals(projects),
         editable=can_edit(g.user, plan),
     )
+
+
+@bp.get("/<department_code>/<int:year>/print")
+def print_all(department_code, year):
+    """The whole plan in one print job: the narrative, then every project's table."""
+    plan = find_plan(department_code, year)
+    tables = [(p, *project_table(p)[:2]) for p in plan.ordered_projects()]
+    return render_template("plans/print.html", plan=plan, tables=tables)
 
 
 @bp.route("/new", methods=["GET", "POST"])
