@@ -78,8 +78,9 @@ class _TableParser(HTMLParser):
 
 
 def table_rows(html, table_id):
-    """The rows of the table with `id=table_id` in `html` (a str or bytes page)."""
+    """The rows of the table with `id=table_id` in `html` (a str or bytes page), as the screen
+    shows them: a row only printed (the project's name over every printed page) is left out."""
     parser = _TableParser(table_id)
     parser.feed(html.decode() if isinstance(html, bytes) else html)
     assert parser.rows, f"no table #{table_id} on the page"
-    return parser.rows
+    return [row for row in parser.rows if "print-only" not in row.attrs.get("class", "").split()]
