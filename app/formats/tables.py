@@ -211,7 +211,8 @@ def _labels(project, row, explicit_money, notices):
         label, unit = _unit_of(squeeze(text))
         name = FIELD_LABELS.get(label)
         if name is None and _PAIR.search(text):
-            pairs = [(squeeze(a), b) for a, b in _PAIR.findall(unicodedata.normalize("NFKC", text))]
+            plain = re.sub(r"^\s*其中\s*[：:]", "", unicodedata.normalize("NFKC", text))
+            pairs = [(squeeze(a), b) for a, b in _PAIR.findall(plain)]
             known = [(FIELD_LABELS.get(a), b) for a, b in pairs if FIELD_LABELS.get(a)]
             for field_name, value in known:
                 _set(
@@ -310,8 +311,8 @@ def _columns(header, rows, notices):
     columns = {}
     for position, word in enumerate(words):
         key = HEADER_WORDS.get(word)
-        if key is None and word and _all_comparators(rows[used:], position):
-            key = "comparator"
+        if key in (None, "skip") and word and _all_comparators(rows[used:], position):
+            key = "comparator"  # ≥ | 70 | 万元: a column of comparators, whatever its header
         if key is None and word:
             notices.append(Notice(header.places[position], f"未识别的表头“{word}”，该列已忽略"))
         elif key == "skip":
@@ -417,7 +418,8 @@ def department_in(texts):
     `主管部门及代码：[412001]唐山市文化广电和旅游局`, `部门编码：412001 … 部门名称：…`."""
     for text in texts:
         line = unicodedata.normalize("NFKC", text).strip()
-        plain = re.match(r"^([0-9]{3,20})\s+(\S.*)$", line)
+        after_label = re.sub(r"^[^:：\d]{1,12}[:：]\s*", "", line)  # 填报单位：405002 …
+        plain = re.match(r"^([0-9]{3,20})\s+(\S.*)$", after_label)
         if plain:
             return plain.group(1), plain.group(2).strip()
         coded = re.search(r"[\[【]\s*([0-9A-Za-z]{3,20})\s*[\]】]\s*([^\s\[\]【】，,;；]+)", line)
