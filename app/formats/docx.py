@@ -18,6 +18,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.table import _Cell
 
 from app.domain.document import MalformedDocument
 from app.domain.formatting import figure
@@ -316,68 +317,73 @@ def _markdown(word, markdown):
 
 
 def _project_table(word, project):
-    head = word.add_table(rows=HEAD_ROWS - 1, cols=6)
-    head.style = "Table Grid"
-    _fill(head, 0, [("项目编码", 1), (project.code, 2), ("项目名称", 1), (project.name, 2)])
-    _fill(head, 1, [("项目资金主要用途", 1), (project.funds_use, 5)])
-    money = [("预算数（万元）", 1), (_figure(project.budget), 1), ("财政资金（万元）", 1)]
-    money += [
-        (_figure(project.fiscal_funds), 1),
-        ("其他资金（万元）", 1),
-        (_figure(project.other_funds), 1),
-    ]
-    _fill(head, 2, money)
-    quarters = [("资金支出计划（累计进度%）", 1), ("第一季度", 1), ("第二季度", 1)]
-    _fill(head, 3, [*quarters, ("第三季度", 1), ("第四季度", 2)])
-    values = [(_figure(q), 1) for q in project.plan_quarters]
-    _fill(head, 4, [("", 1), *values[:3], (values[3][0], 2)])
-    head.cell(3, 0).merge(head.cell(4, 0))
-    _fill(head, 5, [("绩效目标", 1), (project.goal, 5)])
+    quarters = [_figure(q) for q in project.plan_quarters]
+    head = [
+        [("项目编码", 1), (project.code, 2), ("项目名称", 1), (project.name, 2)],
+        [("项目资金主要用途", 1), (project.funds_use, 5)],
+        [("预算数（万元）", 1), (_figure(project.budget), 1), ("财政资金（万元）", 1),
+         (_figure(project.fiscal_funds), 1), ("其他资金（万元）", 1), (_figure(project.other_funds), 1)],
+        [("资金支出计划（累计进度%）", 1, "restart"), ("第一季度", 1), ("第二季度", 1), ("第三季度", 1),
+         ("第四季度", 2)],
+        [("", 1, "continue"), (quarters[0], 1), (quarters[1], 1), (quarters[2], 1), (quarters[3], 2)],
+        [("绩效目标", 1), (project.goal, 5)],
+    ]  # fmt: skip
+    _table(word, head)
     rows, level1_spans, level2_spans = indicator_table(project)
-    table = word.add_table(rows=1 + len(rows), cols=6)
-    table.style = "Table Grid"
     header = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")
-    _fill(table, 0, [(text, 1) for text in header])
-    _repeat_as_header(table.rows[0])
-    for index, (level1, level2, indicator) in enumerate(rows, 1):
-        values = [level1, level2]
-        if indicator is not None:
-            values += [indicator.name, indicator.description, indicator.target, indicator.basis]
-        _fill(table, index, [(text, 1) for text in values])
-        if indicator is not None and indicator.identity:
-            hidden = (
-                table.cell(index, 2).paragraphs[0].add_run(f" {ROW_ID_MARK}{indicator.identity}")
-            )
-            hidden.font.hidden = True
-        _cant_split(table.rows[index])
-    for spans, column in ((level1_spans, 0), (level2_spans, 1)):
-        for start, length in spans.items():
-            if length > 1:
-                table.cell(start + 1, column).merge(table.cell(start + length, column))
-                table.cell(start + 1, column).text = rows[start][column]
+    grid = [[(text, 1) for text in header]]
+    identities = []
+    for index, (level1, level2, indicator) in enumerate(rows):
+        cells = [_merged(level1, index, level1_spans), _merged(level2, index, level2_spans)]
+        leaf = (
+            [indicator.name, indicator.description, indicator.target, indicator.basis]
+            if indicator
+            else [""] * 4
+        )
+        grid.append(cells + [(text, 1) for text in leaf])
+        identities.append(indicator.identity if indicator else "")
+    table = _table(word, grid, header_rows=1)
+    for tr, identity in zip(table._tbl.tr_lst[1:], identities, strict=True):
+        if identity:  # hidden: read back as the row's identity, never shown or printed
+            paragraph = _Cell(tr.tc_lst[2], table).paragraphs[0]
+            paragraph.add_run(f" {ROW_ID_MARK}{identity}").font.hidden = True
 
 
-def _fill(table, row, cells):
-    column = 0
-    for text, span in cells:
-        cell = table.cell(row, column)
-        if span > 1:
-            cell = cell.merge(table.cell(row, column + span - 1))
-        cell.text = text or ""
-        column += span
+def _merged(text, index, spans):
+    """A 一级/二级 cell: the first of its rows opens a vertical merge over them, the others
+    continue it."""
+    if index not in spans:
+        return ("", 1, "continue")
+    return (text, 1, "restart" if spans[index] > 1 else None)
+
+
+def _table(word, grid, header_rows=0):
+    """A six-column table from rows of (text, columns spanned[, vertical merge]) cells, built
+    in the XML directly: python-docx's cell lookup is quadratic in a table's size."""
+    table = word.add_table(rows=0, cols=6)
+    table.style = "Table Grid"
+    for number, row in enumerate(grid):
+        tr = table._tbl.add_tr()
+        if number < header_rows:
+            _repeat_as_header(tr)
+        tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for text, span, *merge in row:
+            tc = tr.add_tc()
+            if span > 1:
+                tc.grid_span = span
+            if merge and merge[0]:
+                tc.vMerge = merge[0]
+            if text:
+                _Cell(tc, table).text = text
+    return table
 
 
 def _figure(value):
     return figure(value) if value is not None else ""
 
 
-def _repeat_as_header(row):
-    properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:tblHeader"))
-
-
-def _cant_split(row):
-    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+def _repeat_as_header(tr):
+    tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
 
 
 def _page_numbers(section):

@@ -98,6 +98,7 @@ REQUIRED_COLUMNS = {
     "target": "指标值",
 }
 _COMPARATORS = {"≥", "≤", ">", "<", "=", "＞", "＜", "＝", ">=", "<=", "≧", "≦"}
+_QUALITATIVE = {"定性", "定量", "正向", "反向"}
 _BASIS_WORDS = ("计划标准", "历史标准", "行业标准", "预算支出标准", "其他标准")
 _BASIS_INSIDE = re.compile(r"^(.*?)\s*[（(]\s*(" + "|".join(_BASIS_WORDS) + r")\s*[)）]\s*$")
 # A row below the table that is not an indicator: who filled it in, when, the stamp.
@@ -203,25 +204,20 @@ def read_project(rows, notices, lenient=False):
 
 def _labels(project, row, explicit_money, notices):
     """A row of label and value cells (项目编码 | CODE | 项目名称 | NAME), or cells that hold
-    both (`年度资金总额：854万元`, `其中：财政资金：854万元 其他资金：0万元`)."""
+    both (`年度资金总额：854万元`, `其中：财政资金：854万元 其他资金：0万元`), wherever they are."""
     cells = row.distinct()
     position = 0
     while position < len(cells):
         text, place = cells[position]
+        if _pairs(project, text, place, explicit_money):
+            position += 1
+            continue
         label, unit = _unit_of(squeeze(text))
         name = FIELD_LABELS.get(label)
-        if name is None and _PAIR.search(text):
-            plain = re.sub(r"^\s*其中\s*[：:]", "", unicodedata.normalize("NFKC", text))
-            pairs = [(squeeze(a), b) for a, b in _PAIR.findall(plain)]
-            known = [(FIELD_LABELS.get(a), b) for a, b in pairs if FIELD_LABELS.get(a)]
-            for field_name, value in known:
-                _set(
-                    project, field_name, value, _LABEL_OF.get(field_name, ""), place, explicit_money
-                )
-            if known:
-                position += 1
-                continue
         value, value_place = cells[position + 1] if position + 1 < len(cells) else ("", place)
+        if name is None and _known_pairs(value):
+            position += 1  # 项目资金（万元） | 年度资金总额：854万元: the value says what it is
+            continue
         if name is None:
             if label or value:
                 notices.append(Notice(place, f"未识别的栏目“{text[:20]}”，已忽略"))
@@ -235,6 +231,23 @@ def _labels(project, row, explicit_money, notices):
                 value += unit  # 预算数（元） | 350000 is 35 万元
             _set(project, name, value, label, value_place, explicit_money)
         position += 2
+
+
+def _known_pairs(text):
+    """The (field, value) pairs a cell states itself, as `财政资金：854万元`."""
+    if not _PAIR.search(text):
+        return []
+    plain = re.sub(r"^\s*其中\s*[：:]", "", unicodedata.normalize("NFKC", text))
+    pairs = [(_unit_of(squeeze(a))[0], b) for a, b in _PAIR.findall(plain)]
+    return [(FIELD_LABELS[a], b) for a, b in pairs if a in FIELD_LABELS]
+
+
+def _pairs(project, text, place, explicit_money):
+    """Set the fields a cell states itself; whether it stated any."""
+    known = _known_pairs(text)
+    for name, value in known:
+        _set(project, name, value, _LABEL_OF.get(name, ""), place, explicit_money)
+    return bool(known)
 
 
 def _unit_of(label):
@@ -323,9 +336,9 @@ def _columns(header, rows, notices):
 
 
 def _all_comparators(rows, position):
-    values = [squeeze(r.cells[position]) for r in rows if position < len(r.cells)]
-    values = [v for v in values if v]
-    return bool(values) and all(v in _COMPARATORS for v in values)
+    """Whether a column holds comparators (≥ ≤ …), a qualitative row saying 定性 among them."""
+    values = {squeeze(r.cells[position]) for r in rows if position < len(r.cells)} - {""}
+    return bool(values & _COMPARATORS) and values <= _COMPARATORS | _QUALITATIVE
 
 
 def _indicators(project, header, rows, notices, lenient):
@@ -350,7 +363,9 @@ def _indicators(project, header, rows, notices, lenient):
         target, basis = _target(cell)
         leaf = [cell.get("name", ""), cell.get("description", ""), target, basis]
         alone = cell["level1"] and not cell["level2"] and not any(leaf)  # a title, not a row
-        if lenient and (_is_footer(row, cell) or alone):
+        # Every 一级 of any layout ends with 指标; 主管部门及代码 over the next project does not.
+        stranger = cell["level1"] and not squeeze(cell["level1"]).endswith("指标")
+        if lenient and (_is_footer(row, cell) or alone or stranger):
             notices.append(Notice(row.place, f"表格下方的“{row.cells[0][:20]}”未导入"))
             break
         if cell["level1"]:
@@ -380,7 +395,9 @@ def _is_footer(row, cell):
 def _target(cell):
     """(指标值, 依据): comparator, number and unit joined; a basis written inside the value
     (`100%(历史标准)`) taken out when the basis column is empty."""
-    target = cell.get("comparator", "") + cell["target"] + cell.get("unit", "")
+    comparator = cell.get("comparator", "")
+    comparator = comparator if squeeze(comparator) in _COMPARATORS else ""  # 定性: none
+    target = comparator + cell["target"] + cell.get("unit", "")
     basis = cell.get("basis", "")
     inside = _BASIS_INSIDE.match(target)
     if inside and not basis:
