@@ -1,7 +1,8 @@
 """Import and export of a 300-project plan in Word and Excel: time and peak memory, beside the
 bare libraries doing the same amount of work (the ceiling), and hostile files refused.
 
-Each step runs in a process of its own, so its peak memory (max RSS) is its own:
+Each step runs in a process of its own, so its peak memory (max RSS, the interpreter and the
+libraries included) is its own:
   - export: the plan (300 projects, ~12 indicators each) from the database to .docx / .xlsx;
   - import: that file read and written into an empty database (preview and confirm are the
     same import, made twice);
@@ -133,11 +134,8 @@ def _measure(name, folder, projects):
         "--projects",
         str(projects),
     ]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    seconds, size = json.loads(output.strip().splitlines()[-1])
-    return seconds, size, max(peak, before) / 1024  # MiB (ru_maxrss is in KiB on Linux)
+    return json.loads(output.strip().splitlines()[-1])  # seconds, size, the process's peak MiB
 
 
 def _hostile():
@@ -163,7 +161,9 @@ def main():
     parser.add_argument("--folder")
     args = parser.parse_args()
     if args.step:
-        print(json.dumps(step(args.step, args.folder, args.projects)))
+        seconds, size = step(args.step, args.folder, args.projects)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # MiB (Linux: KiB)
+        print(json.dumps([seconds, size, peak]))
         return
     folder = tempfile.mkdtemp(prefix="jixiao-office-")
     print(f"a plan of {args.projects} projects (~12 indicators each); each step in its own process")
