@@ -1,7 +1,9 @@
 """Upload in the page: a file is read, previewed change by change, confirmed or cancelled."""
 
 import io
+from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -122,3 +124,41 @@ def test_a_file_that_cannot_be_read_is_refused_where_it_was_chosen(app, user):
     assert "文件已损坏" in response.get_data(as_text=True)
     with app.app_context():
         assert Upload.select().count() == 0 and Project.select().count() == 3
+
+
+def test_an_exported_document_edited_in_one_cell_previews_that_one_change(app, user):
+    word = docx.Document(io.BytesIO(_export(user, "docx")))
+    cell = next(
+        c for t in word.tables for r in t.rows for c in r.cells if c.text == "26650.77平方米"
+    )
+    cell.paragraphs[0].runs[0].text = "27000平方米"
+    edited = io.BytesIO()
+    word.save(edited)
+    location, page = _preview(user, _upload(user, "edited.docx", edited.getvalue()))
+    assert page.count('name="apply"') == 1 and "27000平方米" in page
+    fingerprint = page.split('name="fingerprint" value="')[1].split('"')[0]
+    key = page.split('name="apply" value="')[1].split('"')[0]
+    assert (
+        user.post(location, {"fingerprint": fingerprint, "apply": key}, htmx=False).status_code
+        == 303
+    )
+    with app.app_context():
+        assert [(c.field, c.new) for c in Change.select().where(Change.action == "edit")] == [
+            ("target", "27000平方米")
+        ]
+
+
+HOSTILE = Path(__file__).parent.parent / "fixtures" / "office" / "hostile"
+
+
+@pytest.mark.parametrize(
+    "name", ["zip_bomb.xlsx", "billion_laughs.xlsx", "lying_dimension.xlsx", "xlsx_named_docx.docx"]
+)
+def test_a_hostile_upload_is_refused_with_a_message_and_nothing_kept(app, user, name):
+    with app.app_context():
+        before = database_snapshot()
+    response = _upload(user, name, (HOSTILE / name).read_bytes())
+    assert response.status_code == 422
+    assert "未导入，数据库未作任何改动" in response.get_data(as_text=True)
+    with app.app_context():
+        assert database_snapshot() == before
