@@ -142,7 +142,11 @@
     } else if (focusAfterSwap && element.id === focusAfterSwap) {
       focusAfterSwap = null;
       var cell = element.matches(CELL) ? element : element.querySelector(CELL + ", .edit-button");
-      if (cell) cell.focus();
+      // Give the focus back only if the user has not moved on meanwhile (clicked another cell
+      // whose editor opened before this answer came): never steal it from a field.
+      var active = document.activeElement;
+      var idle = !active || active === document.body || element.contains(active);
+      if (cell && idle) cell.focus();
     }
     markDrafts(element);
   });

@@ -112,6 +112,27 @@ def test_422_for_a_decreasing_plan_and_a_wrong_money_split(page, site):
     assert page.locator(f"#cell-project-{project.id}-plan_q1").inner_text() == "0.00"
 
 
+def test_a_late_answer_to_escape_does_not_take_the_focus_from_the_next_editor(page, site):
+    """Esc, then a click on another cell: the next editor keeps the keyboard even when the
+    answer restoring the first cell comes back after it opened (a busy server)."""
+    _open_project(page, site)
+    project = site[1]
+    held = []
+    page.route(re.compile(rf".*/cells/project/{project.id}/quarters$"), lambda r: held.append(r))
+    page.locator(f"#cell-project-{project.id}-plan_q1").click()
+    _editing(page, f"#cell-project-{project.id}-quarters input[name=plan_q1]")
+    page.keyboard.press("Escape")
+    while not held:  # the answer to Esc is on its way, and held back
+        page.wait_for_timeout(20)
+    page.locator(f"#cell-project-{project.id}-fiscal_funds").click()
+    fiscal = _editing(page, f"#cell-project-{project.id}-money input[name=fiscal_funds]")
+    held[0].continue_()
+    page.locator(f"#cell-project-{project.id}-plan_q1").wait_for()
+    page.keyboard.type("1044.94")
+    assert fiscal.evaluate("e => e === document.activeElement")
+    assert fiscal.input_value() == "1044.94"
+
+
 def test_add_move_delete_and_restore_from_history(page, site):
     base, project, indicators = site
     _open_project(page, site)
