@@ -366,7 +366,9 @@ class Upload(BaseModel):
     filename = CharField()
     data = BlobField()
     year = IntegerField(null=True)
-    department = ForeignKeyField(Department, null=True, on_delete="CASCADE")
+    # The department it goes into, by code: a new one is created by the import, not the upload.
+    department_code = CharField()
+    department_name = CharField(default="")
     created_at = DateTimeField(default=datetime.datetime.now)
 
 

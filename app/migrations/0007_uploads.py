@@ -22,17 +22,14 @@ def up(migrator, db):
         class Meta:
             table_name = "user"
 
-    class Department(Base):
-        class Meta:
-            table_name = "department"
-
     class Upload(Base):
         token = CharField(unique=True)
         user = ForeignKeyField(User, on_delete="CASCADE")
         filename = CharField()
         data = BlobField()
         year = IntegerField(null=True)
-        department = ForeignKeyField(Department, null=True, on_delete="CASCADE")
+        department_code = CharField()
+        department_name = CharField(default="")
         created_at = DateTimeField(default=datetime.datetime.now)
 
     db.create_tables([Upload])

@@ -23,7 +23,12 @@ from app.formats.detect import read_file
 from app.formats.narrative import escape
 from app.models import Category, CategoryLabel, Department, Indicator, Plan, Project
 from app.services.history import record_change, soft_delete
-from app.services.plans import create_plan, create_project, ensure_department
+from app.services.plans import (
+    create_plan,
+    create_project,
+    department_with_code,
+    ensure_department,
+)
 from app.services.records import lock_plan
 
 
@@ -39,6 +44,7 @@ class PlannedChange:
     field: str = ""  # the field's label, for an edit
     old: str = ""
     new: str = ""
+    optional: bool = True  # False: it comes with the file (a new plan), no box to untick
 
 
 @dataclass
@@ -56,21 +62,22 @@ class ImportReport:
     notices: list = field(default_factory=list)
     planned: list = field(default_factory=list)  # PlannedChange, in the order they are made
 
-    def summary(self):
-        """What the import did, in one Chinese sentence."""
+    def summary(self, preview=False):
+        """What the import did, in one Chinese sentence; what it would do, for a `preview`."""
         plan = f"{self.department.code} {self.department.name} {self.plan.year}年"
-        verb = "新建" if self.plan_created else "更新"
+        verb = ("将" if preview else "") + ("新建" if self.plan_created else "更新")
         text = (
-            f"{verb}了{plan}的绩效目标：新增项目{self.projects_created}个、更新{self.projects_updated}个；"
-            f"新增指标{self.indicators_created}条、更新{self.indicators_updated}条、"
-            f"删除{self.indicators_removed}条。"
+            f"{verb}{'' if preview else '了'}{plan}的绩效目标：新增项目{self.projects_created}个、"
+            f"更新{self.projects_updated}个；新增指标{self.indicators_created}条、"
+            f"更新{self.indicators_updated}条、删除{self.indicators_removed}条。"
         )
-        if self.values_changed:
+        if self.values_changed and preview:
+            text += f"将改动{self.values_changed}处数值，确认后记入修改记录，可在那里查看和恢复。"
+        elif self.values_changed:
             text += f"改动的{self.values_changed}处数值已记入修改记录，可在那里查看和恢复。"
         if self.kept_projects:
-            text += (
-                "数据库中另有文件里没有的项目，未作改动：" + "、".join(self.kept_projects) + "。"
-            )
+            kept = "、".join(self.kept_projects)
+            text += f"数据库中另有文件里没有的项目，{'不会' if preview else '未作'}改动：{kept}。"
         return text
 
 
@@ -132,53 +139,26 @@ def import_document(
 
 
 def _write(document, year, layout, user, force_reason, skip):
-    department = ensure_department(document.department_code, document.department_name, rename=True)
+    report = ImportReport(None, None, plan_created=False)
+    writer = _Writer(user, report, skip)
+    department = _department(document, writer)
     plan = Plan.get_or_none(department=department, year=year)
-    plan_created = plan is None
-    if plan_created:
+    report.department, report.plan_created = department, plan is None
+    if plan is None:
+        writer.plan("create:plan", "create", "plan", f"{year}年", optional=False)
         plan = create_plan(department, year, layout, user)
     else:
         plan = lock_plan(plan.id, exclusive=True)
         _may_change(plan, user, force_reason)
-    report = ImportReport(department, plan, plan_created=plan_created)
-    writer = _Writer(user, report, skip)
+    report.plan = plan
     plan.layout = layout
     if document.has_narrative:
         narrative = {"overall_goal": document.overall_goal, "safeguards": document.safeguards}
         writer.update("plan", plan, narrative, "部门总体绩效目标及保障措施")
     report.notices.extend(document.notices)
-
-    categories = _Categories(plan, report.notices)
     summaries = _summaries_by_name(document)
-    existing = defaultdict(list)
-    for project in plan.ordered_projects():
-        existing[_project_key(project.code, project.name)].append(project)
-
-    for position, data in enumerate(document.projects):
-        summary = summaries.pop(squeeze(data.name), None)
-        values = _project_values(data, summary, document.has_narrative)
-        key = _project_key(data.code, data.name)
-        where = f"项目“{data.name or data.code}”"
-        project = writer.reuse("project", existing[key], position, values, where)
-        if project is None:
-            planned = writer.plan(f"create:project:{position}", "create", "project", where)
-            if not planned:
-                continue
-            project = create_project(plan, user, values, position, record=not plan_created)
-            report.projects_created += 1
-        else:
-            report.projects_updated += 1
-        for slot in data.slots:
-            categories.resolve(slot.level1, slot.level2, slot.line)
-        _write_indicators(project, position, data.indicators, categories, writer, where)
-
-    kept = [project for projects in existing.values() for project in projects]
-    for offset, project in enumerate(kept, len(document.projects)):
-        project.position = offset
-        project.save(only=[Project.position])
-        report.kept_projects.append(project.name or project.code)
-
-    if document.has_narrative:
+    whole = _write_projects(document, plan, writer, summaries)
+    if document.has_narrative and whole:  # a file of some projects says nothing of the others
         plan.unmatched_summaries = "\n\n".join(
             f"**{escape(summary.name)}**\n\n{summary.markdown}" for summary in summaries.values()
         )
@@ -187,8 +167,66 @@ def _write(document, year, layout, user, force_reason, skip):
                 Notice(summary.line, f"分项绩效目标“{summary.name}”在绩效表中找不到同名项目")
             )
     plan.save()
-    categories.finish()
     return report
+
+
+def _department(document, writer):
+    """The department the file names: found by code, created when new, renamed as the file
+    words it (a change the preview lists, to be left out)."""
+    found = department_with_code(document.department_code)
+    if found is None:
+        where = f"{document.department_code} {document.department_name}"
+        writer.plan("create:department", "create", "department", where, optional=False)
+        return ensure_department(document.department_code, document.department_name)
+    if found.name != document.department_name and writer.plan(
+        "edit:department:name", "edit", "department", found.code, "部门名称",
+        found.name, document.department_name,
+    ):  # fmt: skip
+        found.name = document.department_name
+        found.save(only=[Department.name])
+    return found
+
+
+def _write_projects(document, plan, writer, summaries):
+    """The file's projects, updated in place or created, with their indicators; whether the
+    file holds the whole plan (then its order is the plan's order, a change the preview lists)."""
+    report = writer.report
+    categories = _Categories(plan, report.notices)
+    stored = list(plan.ordered_projects())
+    existing = defaultdict(list)
+    for project in stored:
+        existing[_project_key(project.code, project.name)].append(project)
+    keys = [_project_key(data.code, data.name) for data in document.projects]
+    whole = all(_project_key(p.code, p.name) in keys for p in stored)
+    in_order = [_project_key(p.code, p.name) for p in stored] == keys[: len(stored)]
+    reorder = whole and (
+        in_order
+        or writer.plan(
+            "edit:plan:order", "edit", "plan", "预算项目", "顺序", "（原顺序）", "（文件中的顺序）"
+        )
+    )
+    after = len(stored)
+    for position, data in enumerate(document.projects):
+        summary = summaries.pop(squeeze(data.name), None)
+        values = _project_values(data, summary, document.has_narrative)
+        where = f"项目“{data.name or data.code}”"
+        matches = existing[keys[position]]
+        project = writer.reuse("project", matches, position if reorder else None, values, where)
+        if project is None:
+            if not writer.plan(f"create:project:{position}", "create", "project", where):
+                continue
+            at = position if whole else after
+            after += 1
+            project = create_project(plan, writer.user, values, at, record=not report.plan_created)
+            report.projects_created += 1
+        else:
+            report.projects_updated += 1
+        for slot in data.slots:
+            categories.resolve(slot.level1, slot.level2, slot.line)
+        _write_indicators(project, position, data.indicators, categories, writer, where)
+    report.kept_projects = [p.name or p.code for rows in existing.values() for p in rows]
+    categories.finish()
+    return whole
 
 
 def _may_change(plan, user, force_reason):
@@ -242,6 +280,14 @@ def _write_indicators(project, project_position, indicators, categories, writer,
         indicator.project = project  # its scope in the history, without a query per row
         existing[(indicator.category_id, indicator.name)].append(indicator)
         by_id[str(indicator.id)] = indicator
+    # First the rows an exported file says it came from (a renamed or moved indicator is that
+    # indicator, not a new one), then the others by their 二级 and name.
+    known = {}
+    for position, data in enumerate(indicators):
+        indicator = by_id.pop(data.identity, None) if data.identity else None
+        if indicator is not None:
+            existing[(indicator.category_id, indicator.name)].remove(indicator)
+            known[position] = indicator
     for position, data in enumerate(indicators):
         category = categories.resolve(data.level1, data.level2, data.line)
         values = {
@@ -251,12 +297,9 @@ def _write_indicators(project, project_position, indicators, categories, writer,
             "basis": data.basis,
         }
         row = f"{where} · 指标“{data.name or '（未命名）'}”"
-        known = by_id.pop(data.identity, None) if data.identity else None
-        if known is not None and known in existing[(known.category_id, known.name)]:
-            # The row an exported file came from: a renamed or moved indicator, not a new one.
-            existing[(known.category_id, known.name)].remove(known)
-            writer.move(known, category, row)
-            matches = [known]
+        if position in known:
+            writer.move(known[position], category, row)
+            matches = [known[position]]
         else:
             matches = existing[(category.id, data.name)]
         if writer.reuse("indicator", matches, position, values, row) is not None:
@@ -287,11 +330,14 @@ class _Writer:
         self.report = report
         self.skip = skip
 
-    def plan(self, key, action, entity, where, field="", old="", new=""):
-        """Note a change; whether to make it (False when its key is to be skipped)."""
-        change = PlannedChange(key, action, entity, where, field, as_text(old), as_text(new))
+    def plan(self, key, action, entity, where, field="", old="", new="", optional=True):
+        """Note a change; whether to make it (False when its key is to be skipped). A change
+        that is not `optional` (the plan created) is made whatever is skipped."""
+        change = PlannedChange(
+            key, action, entity, where, field, as_text(old), as_text(new), optional
+        )
         self.report.planned.append(change)
-        return key not in self.skip
+        return not optional or key not in self.skip
 
     def reuse(self, entity, matches, position, values, where):
         """The first of the stored `matches`, updated with `values` and put at `position`; None
@@ -299,7 +345,8 @@ class _Writer:
         if not matches:
             return None
         record = matches.pop(0)
-        record.position = position
+        if position is not None:
+            record.position = position
         self.update(entity, record, values, where)
         return record
 

@@ -23,13 +23,9 @@ def department_with_code(code):
     return Department.get_or_none(Department.code == code)
 
 
-def ensure_department(code, name, rename=False):
-    """The department with `code`, created with `name` when new; renamed when `rename`."""
-    found, created = Department.get_or_create(code=code, defaults={"name": name})
-    if rename and not created and found.name != name:
-        found.name = name
-        found.save(only=[Department.name])
-    return found
+def ensure_department(code, name):
+    """The department with `code`, created with `name` when new."""
+    return Department.get_or_create(code=code, defaults={"name": name})[0]
 
 
 def all_plans():

@@ -18,10 +18,10 @@ from app.db import database
 from app.domain.document import MalformedDocument
 from app.domain.permissions import can_create_plan, can_start_plans
 from app.formats.detect import read_file
-from app.models import Department, Upload
+from app.models import Upload
 from app.services.errors import Forbidden, NotFound
 from app.services.importing import import_document
-from app.services.plans import ensure_department
+from app.services.plans import department_with_code
 
 KEEP = datetime.timedelta(days=1)  # an upload neither confirmed nor cancelled is dropped after
 
@@ -32,11 +32,12 @@ class PreviewOutdated(ValueError):
 
 def store(user, filename, data, year=None, department_code=None):
     """Read an uploaded file and keep it for its preview; its token. MalformedDocument when it
-    cannot be read, Forbidden when the user may not import into its department."""
+    cannot be read, Forbidden when the user may not import into its department. Nothing else
+    is written: a department the file names and the site lacks is created by the import."""
     if not can_start_plans(user):
         raise Forbidden("import")
     document = read_file(data, filename)  # refused here, before anything is kept
-    department = _department(user, document, department_code)
+    code, name = _department(user, document, department_code)
     _drop_old()
     upload = Upload.create(
         token=secrets.token_urlsafe(24),
@@ -44,22 +45,24 @@ def store(user, filename, data, year=None, department_code=None):
         filename=filename[:200],
         data=data,
         year=year,
-        department=department,
+        department_code=code,
+        department_name=name,
     )
     return upload.token
 
 
 def _department(user, document, code):
-    """The department a file goes into: the one it names, else the one chosen; an editor's own."""
+    """(code, name) of the department a file goes into: the one it names, else the one chosen,
+    else the user's own; Forbidden when the user may not import there."""
     code = document.department_code or code or (user.department.code if user.department else "")
     if not code:
         raise MalformedDocument(0, "文件中找不到部门编码和名称，请选择要导入的部门")
-    department = Department.get_or_none(Department.code == code)
+    department = department_with_code(code)
     if not can_create_plan(user, department.id if department else None):
         raise Forbidden(f"import into {code}")
     if department is None and not document.department_name:
         raise MalformedDocument(0, f"没有编码为 {code} 的部门，文件中也没有部门名称")
-    return department or ensure_department(code, document.department_name)
+    return code, document.department_name or department.name
 
 
 def _drop_old():
@@ -67,7 +70,8 @@ def _drop_old():
 
 
 def find(user, token):
-    """The upload a token names, if it is this user's; NotFound otherwise."""
+    """The upload a token names, if it is this user's and not expired; NotFound otherwise."""
+    _drop_old()
     upload = Upload.get_or_none((Upload.token == token) & (Upload.user == user))
     if upload is None:
         raise NotFound(f"upload {token}")
@@ -106,18 +110,19 @@ def discard(user, token):
 
 
 def _import(user, upload, dry_run=False, skip=()):
+    """The import of an upload, with the user's right checked again: the department may have
+    been created, or the user's role changed, since the upload."""
     document = read_file(bytes(upload.data), upload.filename)
-    department = upload.department
-    if not can_create_plan(user, department.id) or document.department_code not in (
-        "",
-        department.code,
+    department = department_with_code(upload.department_code)
+    if not can_create_plan(user, department.id if department else None) or (
+        document.department_code not in ("", upload.department_code)
     ):
-        raise Forbidden(f"import into {department.code}")
+        raise Forbidden(f"import into {upload.department_code}")
     return import_document(
         document,
         upload.year,
         user.username,
-        department=(department.code, department.name) if department else None,
+        department=(upload.department_code, upload.department_name),
         skip=skip,
         dry_run=dry_run,
     )

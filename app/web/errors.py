@@ -31,7 +31,6 @@ MESSAGES = {
     ),
     403: _FORBIDDEN,
     Forbidden: _FORBIDDEN,
-    413: (413, "内容过大", "提交的内容过大，未保存。"),
 }
 
 
@@ -47,6 +46,16 @@ def register(app):
     """Answer every refusal and failure in Chinese."""
     for error, (status, title, message) in MESSAGES.items():
         app.register_error_handler(error, lambda _, s=status, t=title, m=message: refusal(s, t, m))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024 // 1024
+        return refusal(
+            413,
+            "内容过大",
+            f"提交的内容超过 {limit} MB，未保存，数据库未作任何改动。导入的文件过大时，"
+            "请删去其中的图片、批注等与绩效目标无关的内容，或按项目分成几个文件后再导入。",
+        )
 
     @app.errorhandler(404)
     @app.errorhandler(NotFound)

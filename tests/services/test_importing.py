@@ -1,13 +1,16 @@
 """Importing a read document into the database: every field, in place, all or nothing."""
 
+import dataclasses
 from decimal import Decimal as D
 
 import pytest
 
 from app.domain import framework
 from app.domain.document import MalformedDocument
+from app.formats.detect import read_file
 from app.formats.text import read_text
 from app.models import Category, Change, Department, Indicator, Plan, Project
+from app.services.exporting import export
 from app.services.history import restore
 from app.services.importing import import_document
 from tests import seed_expected as seed
@@ -91,7 +94,8 @@ def test_reimport_updates_in_place_and_duplicates_nothing(ctx, seed_text):
 
 def test_reimport_removes_rows_the_file_dropped_and_keeps_other_projects(ctx, seed_text):
     import_document(read_text(seed_text))
-    extra = Project.create(plan=Plan.get(), code="405002B21DX0099", name="手工添加的项目")
+    # Added on the page, at the end; a file without it leaves it where it is.
+    Project.create(plan=Plan.get(), code="405002B21DX0099", name="手工添加的项目", position=3)
     dropped = seed_text.replace(
         "\t\n\t质量指标\n\t项目完成率\n\t项目完成率\n\t100%\n\t年初工作计划\n\n", "", 1
     )
@@ -99,7 +103,7 @@ def test_reimport_removes_rows_the_file_dropped_and_keeps_other_projects(ctx, se
     assert report.indicators_removed == 1
     assert report.kept_projects == ["手工添加的项目"]
     assert "手工添加的项目" in report.summary()
-    assert Project.get_by_id(extra.id).position == 3
+    assert [p.name for p in Plan.get().ordered_projects()][-1] == "手工添加的项目"
     assert Indicator.select().where(Indicator.deleted_at.is_null()).count() == 17
     # Deleted as a user deletes a row: kept, in the history, and restorable from there.
     gone = Indicator.get(Indicator.deleted_at.is_null(False))
@@ -256,3 +260,71 @@ def test_a_year_that_cannot_be_inferred_is_refused(ctx, seed_text):
     with pytest.raises(MalformedDocument, match="--year"):
         import_document(read_text(text))
     assert Plan.select().count() == 0
+
+
+def _seed_plan(seed_text):
+    import_document(read_text(seed_text))
+    return Plan.get()
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx"])
+def test_one_project_exported_and_imported_back_changes_nothing(ctx, seed_text, kind):
+    plan = _seed_plan(seed_text)
+    second = plan.ordered_projects()[1]
+    plan.unmatched_summaries = "**另一项目**\n\n说明"
+    plan.save()
+    before = database_snapshot()
+    document = read_file(export(plan, kind, projects=[second]), f"one.{kind}")
+    assert len(document.projects) == 1
+    report = import_document(document, 2021)
+    assert report.planned == [] and report.values_changed == 0
+    assert report.kept_projects == [p.name for p in plan.ordered_projects() if p != second]
+    assert database_snapshot() == before  # narrative, summaries and order are the plan's
+
+
+def test_a_whole_file_in_another_order_reorders_unless_left_out(ctx, seed_text):
+    plan = _seed_plan(seed_text)
+    names = [p.name for p in plan.ordered_projects()]
+    document = read_text(seed_text)
+    document.projects.reverse()
+    report = import_document(document, 2021, dry_run=True)
+    assert [c.key for c in report.planned] == ["edit:plan:order"]
+    assert [p.name for p in Plan.get().ordered_projects()] == names  # a preview writes nothing
+    import_document(document, 2021, skip={"edit:plan:order"})
+    assert [p.name for p in Plan.get().ordered_projects()] == names
+    import_document(document, 2021)
+    assert [p.name for p in Plan.get().ordered_projects()] == names[::-1]
+
+
+def test_a_dry_run_reports_every_change_and_a_skip_leaves_it_out(ctx, seed_text):
+    _seed_plan(seed_text)
+    changed = seed_text.replace("26650.77平方米", "27000平方米").replace(
+        "\t90%以上\n", "\t95%以上\n", 1
+    )
+    before = database_snapshot()
+    preview = import_document(read_text(changed), dry_run=True)
+    assert database_snapshot() == before
+    edits = [(c.key, c.old, c.new) for c in preview.planned]
+    assert len(edits) == 2
+    target = next(key for key, old, _ in edits if old == "26650.77平方米")
+    done = import_document(read_text(changed), skip={target})
+    assert done.values_changed == 1
+    assert Indicator.select().where(Indicator.target == "26650.77平方米").exists()
+    assert Indicator.select().where(Indicator.target == "95%以上").exists()
+
+
+def test_a_row_renamed_in_an_exported_file_stays_that_row_whatever_comes_before_it(ctx, seed_text):
+    plan = _seed_plan(seed_text)
+    document = read_file(export(plan, "xlsx"), "plan.xlsx")
+    rows = document.projects[0].indicators
+    first = rows[0]
+    old_name = first.name
+    assert first.identity
+    # A row typed above it with its old name, then the exported row renamed.
+    rows.insert(0, dataclasses.replace(first, identity="", target="1平方米"))
+    rows[1].name = "房屋租赁面积"
+    report = import_document(document, 2021)
+    assert (report.indicators_created, report.indicators_removed) == (1, 0)
+    renamed = Indicator.get_by_id(int(first.identity))
+    assert (renamed.name, renamed.target) == ("房屋租赁面积", first.target)
+    assert Indicator.get(Indicator.target == "1平方米").name == old_name

@@ -34,6 +34,9 @@ def _requests(plan, project, indicator):
         ("POST", f"/projects/{project.id}/delete", {}),
         ("POST", "/history/1/restore", {}),
         ("POST", "/users/1/unlock", {}),
+        ("POST", "/imports/", {"year": "2022"}),
+        ("POST", "/imports/some-token", {"fingerprint": "x", "apply": "x"}),
+        ("POST", "/imports/some-token/cancel", {}),
     ]
 
 

@@ -1,5 +1,6 @@
 """Upload in the page: a file is read, previewed change by change, confirmed or cancelled."""
 
+import datetime
 import io
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import docx
 import openpyxl
 import pytest
 
-from app.models import Change, Indicator, Plan, Project, Upload
+from app.models import Change, Department, Indicator, Plan, Project, Upload
 from app.services.setup import DEMO_FILE
 from tests.conftest import Browserless, database_snapshot, logged_in
 
@@ -162,3 +163,125 @@ def test_a_hostile_upload_is_refused_with_a_message_and_nothing_kept(app, user, 
     assert "未导入，数据库未作任何改动" in response.get_data(as_text=True)
     with app.app_context():
         assert database_snapshot() == before
+
+
+def _fingerprint(page):
+    return page.split('name="fingerprint" value="')[1].split('"')[0]
+
+
+def _keys(page):
+    return [k.split('"')[0] for k in page.split('name="apply" value="')[1:]]
+
+
+def _workbook_without_a_department():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["项目名称", "科普进社区", "预算数（万元）", 10])
+    sheet.append(["一级指标", "二级指标", "三级指标", "指标值"])
+    sheet.append(["产出指标", "数量指标", "科普活动次数", "≥10次"])
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def test_an_editor_may_not_choose_another_department_for_a_file_that_names_none(app, seeded):
+    editor = Browserless(logged_in(app, app.test_client(), "editor"))  # of 405002
+    data = _workbook_without_a_department()
+    refused = _upload(editor, "new.xlsx", data, year="2022", department="406001")
+    assert refused.status_code == 403
+    # Without a choice it goes into the editor's own department: a new plan, made on confirm.
+    location, page = _preview(editor, _upload(editor, "new.xlsx", data, year="2022"))
+    assert "将新建405002 唐山市科学技术协会 2022年的绩效目标" in page
+    with app.app_context():
+        assert not Plan.select().where(Plan.year == 2022).exists()
+    keys = _keys(page)
+    assert "create:plan" not in keys  # comes with the file: no box to untick
+    done = editor.post(location, {"fingerprint": _fingerprint(page), "apply": keys}, htmx=False)
+    assert done.status_code == 303 and done.headers["Location"].endswith("/plans/405002/2022")
+    with app.app_context():
+        plan = Plan.get(Plan.year == 2022)
+        [project] = plan.ordered_projects()
+        assert (project.name, project.budget) == ("科普进社区", 10)
+        assert [i.target for i in project.ordered_indicators()] == ["≥10次"]
+
+
+def test_a_department_new_to_the_site_is_created_by_the_confirmation_not_the_upload(app, user):
+    data = (Path(__file__).parent.parent / "fixtures" / "office" / "other_region.xlsx").read_bytes()
+    location, page = _preview(user, _upload(user, "other.xlsx", data, year="2022"))
+    assert "412001" in page
+    with app.app_context():
+        assert not Department.select().where(Department.code == "412001").exists()
+    assert user.post(f"{location}/cancel", htmx=False).status_code == 303
+    with app.app_context():
+        assert not Department.select().where(Department.code == "412001").exists()
+    location, page = _preview(user, _upload(user, "other.xlsx", data, year="2022"))
+    done = user.post(
+        location, {"fingerprint": _fingerprint(page), "apply": _keys(page)}, htmx=False
+    )
+    assert done.status_code == 303
+    with app.app_context():
+        department = Department.get(Department.code == "412001")
+        assert department.name == "唐山市文化广电和旅游局"
+        assert Plan.get(Plan.department == department).ordered_projects()
+
+
+def test_a_department_renamed_in_the_file_is_a_change_to_leave_out(app, user):
+    book = openpyxl.load_workbook(io.BytesIO(_export(user, "xlsx")))
+    renamed = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "唐山市科学技术协会" in cell.value:
+                    cell.value = cell.value.replace("唐山市科学技术协会", "唐山市科协")
+                    renamed += 1
+    assert renamed
+    edited = io.BytesIO()
+    book.save(edited)
+    location, page = _preview(user, _upload(user, "renamed.xlsx", edited.getvalue()))
+    assert _keys(page) == ["edit:department:name"]
+    assert "唐山市科协" in page
+    done = user.post(location, {"fingerprint": _fingerprint(page)}, htmx=False)  # unticked
+    assert done.status_code == 303
+    with app.app_context():
+        assert Department.get(Department.code == "405002").name == "唐山市科学技术协会"
+
+
+def test_a_plan_changed_after_the_preview_is_not_overwritten(app, user):
+    book = openpyxl.load_workbook(io.BytesIO(_export(user, "xlsx")))
+    sheet = book["唐山市总工会房屋租金"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "26650.77平方米")
+    cell.value = "27000平方米"
+    edited = io.BytesIO()
+    book.save(edited)
+    location, page = _preview(user, _upload(user, "edited.xlsx", edited.getvalue()))
+    with app.app_context():  # a colleague saves the same cell meanwhile
+        Indicator.update(target="26000平方米").where(Indicator.target == "26650.77平方米").execute()
+    done = user.post(
+        location, {"fingerprint": _fingerprint(page), "apply": _keys(page)}, htmx=False
+    )
+    assert done.status_code == 303 and done.headers["Location"] == location
+    again = user.get(location).get_data(as_text=True)
+    assert "预览之后计划已被修改" in again and "26000平方米" in again
+    with app.app_context():
+        assert Indicator.select().where(Indicator.target == "26000平方米").count() == 1
+        assert not Change.select().where(Change.action == "edit").exists()
+
+
+def test_an_upload_is_its_uploaders_alone_and_expires(app, user, seeded):
+    editor = Browserless(logged_in(app, app.test_client(), "editor"))
+    location, _ = _preview(editor, _upload(editor, "plan.xlsx", _export(user, "xlsx")))
+    assert user.get(location).status_code == 404
+    assert user.post(location, {"fingerprint": "x"}, htmx=False).status_code == 404
+    assert user.post(f"{location}/cancel", htmx=False).status_code == 404
+    assert editor.get(location).status_code == 200
+    with app.app_context():
+        Upload.update(created_at=datetime.datetime.now() - datetime.timedelta(days=2)).execute()
+    assert editor.get(location).status_code == 404
+    with app.app_context():
+        assert Upload.select().count() == 0
+
+
+def test_a_file_over_the_limit_is_refused_with_the_limit(app, user):
+    response = _upload(user, "big.docx", bytes(9 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "超过 8 MB" in response.get_data(as_text=True)
