@@ -56,31 +56,35 @@ def open_zip(data):
         if total > MAX_TOTAL:
             raise MalformedDocument(0, _bomb("全部内容", total))
     for part in parts:
-        _inflate_within(archive, part)
+        for _ in inflated(archive, part):
+            pass  # inflating it is the check
     return archive
 
 
-def _inflate_within(archive, part):
-    """Inflate a part in chunks, refusing it as soon as it passes what it declared, and an XML
-    part that declares entities (Office never writes a DTD; a billion laughs does)."""
-    inflated = 0
+def inflated(archive, part):
+    """A part's bytes in chunks as it inflates, refused as soon as it passes what it declared,
+    and an XML part that declares entities (Office never writes a DTD; a billion laughs does)."""
+    size = 0
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(_CHUNK):
-                if not inflated and part.filename.endswith((".xml", ".rels")):
+                if not size and part.filename.endswith((".xml", ".rels")):
                     head = chunk[:4096]
                     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                        raise MalformedDocument(
-                            0,
-                            f"文件中的“{part.filename}”含有 XML 实体声明（可能是恶意构造的文件），已拒绝",
-                        )
-                inflated += len(chunk)
-                if inflated > part.file_size:
-                    raise MalformedDocument(0, _bomb(part.filename, inflated))
+                        raise MalformedDocument(0, entities(part.filename))
+                size += len(chunk)
+                if size > part.file_size:
+                    raise MalformedDocument(0, _bomb(part.filename, size))
+                yield chunk
     except MalformedDocument:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
         raise MalformedDocument(0, f"文件已损坏：其中的“{part.filename}”无法读取") from None
+
+
+def entities(name):
+    """The refusal of a part that declares XML entities."""
+    return f"文件中的“{name}”含有 XML 实体声明（可能是恶意构造的文件），已拒绝"
 
 
 def _bomb(name, size):

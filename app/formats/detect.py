@@ -2,9 +2,10 @@
 
 A zip archive with `word/document.xml` is Word, one with `xl/workbook.xml` is Excel, anything
 else that is not an archive is the seed's text layout. A name that says otherwise (an Excel
-workbook called .docx, a text file called .xlsx) is refused: such a file is not what its
-sender thinks. The legacy binary formats (.doc, .xls, .wps, .et) are converted with
-LibreOffice when it is on the machine, and refused with what to do when it is not.
+workbook called .docx, a text file called .xlsx, an old .doc called .docx) is refused before
+anything reads or converts it: such a file is not what its sender thinks. The legacy binary
+formats (.doc, .xls, .wps, .et, or no suffix) are converted with LibreOffice when it is on the
+machine, and refused with what to do when it is not.
 """
 
 import os
@@ -17,7 +18,12 @@ from app.domain.document import MalformedDocument, Notice
 from app.formats import archive, docx, text, xlsx
 
 READERS = {"docx": docx.read, "xlsx": xlsx.read, "text": text.read}
-NAMES = {"docx": "Word 文档（.docx）", "xlsx": "Excel 工作簿（.xlsx）", "text": "文本文件"}
+NAMES = {
+    "docx": "Word 文档（.docx）",
+    "xlsx": "Excel 工作簿（.xlsx）",
+    "text": "文本文件",
+    "ole": "旧版 Office 文件",
+}
 # What an extension promises.
 EXTENSIONS = {
     ".docx": "docx",
@@ -38,19 +44,18 @@ def read_file(data, filename=""):
     suffix = Path(filename).suffix.lower()
     kind = archive.kind(data)
     promised = EXTENSIONS.get(suffix)
-    if kind == "ole":
-        return _legacy(data, suffix)
     if kind == "zip":
         raise MalformedDocument(
             0,
             "这个压缩格式的文件不是 .docx 或 .xlsx（可能是 WPS 或 OpenOffice 格式），请另存为 .docx 或 .xlsx 后再导入",
         )
-    if promised and promised != kind:
-        said = "旧版 Office 文件" if promised == "ole" else NAMES[promised]
+    if promised and promised != kind:  # before converting: LibreOffice is no judge of names
         raise MalformedDocument(
             0,
-            f"文件名“{filename}”表明是{said}，但内容是{NAMES[kind]}：文件可能改过名字，请核对后再导入",
+            f"文件名“{filename}”表明是{NAMES[promised]}，但内容是{NAMES[kind]}：文件可能改过名字，请核对后再导入",
         )
+    if kind == "ole":
+        return _legacy(data, suffix)
     return READERS[kind](data)
 
 

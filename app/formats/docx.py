@@ -4,8 +4,10 @@ Reading takes the file as Word shows it once its tracked changes are accepted: i
 in, deleted text out; a content control still showing its placeholder is empty; the numbers of
 Word's own list numbering (一、 （一） 1、), which are not in the text, are put back from the
 numbering definitions; a vertically merged cell (`vMerge`) is empty below its first row and a
-cell spanning columns (`gridSpan`) counts once. Text that Word hides (`vanish`) is not content:
-our own exports keep each row's identity there. The tables become rows for the one
+cell spanning columns (`gridSpan`) counts once, and no span reaches past the table's grid (a
+hostile `gridSpan="100000000"` spans the row, not a hundred million cells); a structure Word
+never writes (a span that is no number) is refused. Text that Word hides (`vanish`) is not
+content: our own exports keep each row's identity there. The tables become rows for the one
 interpreter (app/formats/tables.py), with places like `第2个表格第5行第3列`.
 """
 
@@ -21,15 +23,18 @@ from docx.shared import Mm, Pt
 from docx.table import _Cell
 
 from app.domain.document import MalformedDocument
-from app.domain.formatting import figure
+from app.domain.formatting import chinese_ordinal, figure
 from app.formats.archive import open_zip
 from app.formats.narrative import paragraphs
-from app.formats.office import build_document, indicator_table
+from app.formats.office import HEADINGS, TABLES_MARK, build_document, indicator_table
 from app.formats.tables import Row
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _SKIPPED = {W + "del", W + "moveFrom", W + "pPr", W + "rPr", W + "tblPr", W + "trPr", W + "tcPr"}
 ROW_ID_MARK = "jixiao-row:"  # hidden text our exports put in a row, naming the indicator
+MAX_COLUMNS = 64  # cells a table row may span, whatever its gridSpan and gridBefore say
+MAX_CELLS = 200_000  # cells all the tables may hold: some thousands in a department's plan
+STRUCTURE_ERROR = "Word 文件的结构有误，无法读取：请在 Word 中打开并另存为 .docx 后再导入"
 
 
 def read(data):
@@ -39,9 +44,21 @@ def read(data):
         word = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError) as error:
         raise MalformedDocument(0, f"Word 文件无法打开：{error}") from None
+    try:
+        paragraphs, rows = _content(word)
+    except MalformedDocument:
+        raise
+    except (ValueError, IndexError, KeyError, OverflowError):
+        # A number that is none (gridSpan="x", ilvl="-"), a reference to nothing: not from Word.
+        raise MalformedDocument(0, STRUCTURE_ERROR) from None
+    return build_document(paragraphs, [rows], [], "Word 文件")
+
+
+def _content(word):
+    """The paragraphs before the tables, as (place, text), and the rows of all the tables."""
     numbering = _Numbering(word)
-    paragraphs, rows, notices = [], [], []
-    tables = 0
+    paragraphs, rows = [], []
+    tables = cells = 0
     for block in _blocks(word.element.body):
         if block.tag == W + "p":
             text = numbering.prefix(block) + _text(block)[0]
@@ -49,10 +66,16 @@ def read(data):
                 # An indented paragraph is a list line under a label (the text layout's indent).
                 text = " " + text if _indented(block) and text else text
                 paragraphs.append((f"第{len(paragraphs) + 1}段", text))
-        else:
-            tables += 1
-            rows.extend(_rows(block, tables, numbering))
-    return build_document(paragraphs, [rows], notices, "Word 文件")
+            continue
+        tables += 1
+        for row in _rows(block, tables, numbering):
+            cells += len(row.cells)
+            if cells > MAX_CELLS:
+                raise MalformedDocument(
+                    0, f"Word 文件中表格的单元格过多（超过 {MAX_CELLS} 个），远超一份绩效表，已拒绝"
+                )
+            rows.append(row)
+    return paragraphs, rows
 
 
 def _indented(paragraph):
@@ -108,18 +131,24 @@ def _walk(element, shown, hidden):
 
 def _rows(table, number, numbering):
     """The rows of a Word table: merged cells empty where they continue; hidden row ids kept."""
-    rows = []
+    grid = len(table.findall(f"{W}tblGrid/{W}gridCol"))
+    width = min(grid, MAX_COLUMNS) if grid else MAX_COLUMNS
     for row_number, tr in enumerate(table.iterchildren(W + "tr"), 1):
         row = Row()
         before = tr.find(f"{W}trPr/{W}gridBefore")
-        for _ in range(int(before.get(W + "val", "0")) if before is not None else 0):
+        for _ in range(_within(before, "0", width - 1)):
             _add(row, "", f"第{number}个表格第{row_number}行第{len(row.cells) + 1}列", False)
         for tc in _cells(tr):
+            if len(row.cells) >= MAX_COLUMNS:
+                raise MalformedDocument(
+                    f"第{number}个表格第{row_number}行",
+                    f"超过 {MAX_COLUMNS} 列，远超一张绩效表，已拒绝",
+                )
             properties = tc.find(W + "tcPr")
             span, continued = 1, False
             if properties is not None:
-                grid_span = properties.find(W + "gridSpan")
-                span = int(grid_span.get(W + "val", "1")) if grid_span is not None else 1
+                # A span never passes the table's grid: each cell still counts once.
+                span = _within(properties.find(W + "gridSpan"), "1", width - len(row.cells))
                 merge = properties.find(W + "vMerge")
                 continued = merge is not None and merge.get(W + "val") in (None, "continue")
             lines = []
@@ -133,8 +162,14 @@ def _rows(table, number, numbering):
                 place = f"第{number}个表格第{row_number}行第{len(row.cells) + 1}列"
                 _add(row, text if column == 0 else "", place, column > 0)
         if row.cells:
-            rows.append(row)
-    return rows
+            yield row
+
+
+def _within(element, default, most):
+    """The number an element's w:val says (`default` without one), kept between `default` and
+    `most`; ValueError when it is not a number."""
+    value = int(element.get(W + "val", default)) if element is not None else int(default)
+    return max(min(value, most), int(default))
 
 
 def _cells(tr):
@@ -159,8 +194,8 @@ class _Numbering:
 
     FORMATS = {
         "decimal": str,
-        "chineseCounting": lambda n: _chinese(n),
-        "chineseCountingThousand": lambda n: _chinese(n),
+        "chineseCounting": chinese_ordinal,
+        "chineseCountingThousand": chinese_ordinal,
         "ideographTraditional": lambda n: "甲乙丙丁戊己庚辛壬癸"[(n - 1) % 10],
         "decimalEnclosedCircle": lambda n: chr(0x2460 + n - 1) if n <= 20 else str(n),
         "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26),
@@ -178,10 +213,13 @@ class _Numbering:
         for definition in root.iterchildren(W + "abstractNum"):
             levels = {}
             for level in definition.iterchildren(W + "lvl"):
+                depth = int(level.get(W + "ilvl", "0"))
+                if not 0 <= depth < 9:  # Word's nine levels: deeper is no list, only a long loop
+                    continue
                 fmt = level.find(W + "numFmt")
                 text = level.find(W + "lvlText")
                 start = level.find(W + "start")
-                levels[int(level.get(W + "ilvl", "0"))] = (
+                levels[depth] = (
                     fmt.get(W + "val") if fmt is not None else "decimal",
                     text.get(W + "val") if text is not None else "",
                     int(start.get(W + "val", "1")) if start is not None else 1,
@@ -222,20 +260,9 @@ class _Numbering:
         return text
 
 
-def _chinese(number):
-    digits = "零一二三四五六七八九"
-    if number < 10:
-        return digits[number]
-    tens, ones = divmod(number, 10)
-    if number < 100:
-        return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
-    return str(number)
-
-
 # Writing: the whole plan as the official document.
 
 FONT = "宋体"  # SimSun: on every Chinese Windows, and named for the East Asian text
-HEADINGS = ("一、部门总体绩效目标", "二、分项绩效目标", "三、保障措施")
 HEAD_ROWS = 7  # rows of a project's table above its indicator rows (the last is the header)
 
 
@@ -250,7 +277,7 @@ def write(document, year=None):
     _narrative(word, document)
     tables = word.add_section(WD_SECTION.NEW_PAGE)
     _page(tables, landscape=True)
-    _paragraph(word, TABLES_TITLE, bold=True, size=16, center=True)
+    _paragraph(word, TABLES_MARK, bold=True, size=16, center=True)
     _paragraph(word, f"{document.department_code} {document.department_name}")
     for number, project in enumerate(document.projects):
         if number:
@@ -261,9 +288,6 @@ def write(document, year=None):
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
-
-
-TABLES_TITLE = "预算项目绩效表"
 
 
 def _base_style(word):
@@ -300,7 +324,7 @@ def _narrative(word, document):
     _markdown(word, document.overall_goal)
     _paragraph(word, HEADINGS[1], bold=True)
     for number, summary in enumerate(document.summaries, 1):
-        _paragraph(word, f"（{_chinese(number)}）{summary.name}", bold=True)
+        _paragraph(word, f"（{chinese_ordinal(number)}）{summary.name}", bold=True)
         _markdown(word, summary.markdown)
     _paragraph(word, HEADINGS[2], bold=True)
     _markdown(word, document.safeguards)

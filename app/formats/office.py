@@ -9,9 +9,11 @@ tables (app/formats/tables.py), the department and the year are found in the tit
 from app.domain.document import Document, MalformedDocument
 from app.domain.framework import squeeze
 from app.formats.narrative import read_narrative
-from app.formats.tables import department_in, read_project, split_projects
+from app.formats.tables import department_in, read_project, split_projects, without_margin
 
-TABLES_MARK = "预算项目绩效表"
+TABLES_MARK = "预算项目绩效表"  # the line between the narrative and the tables
+# The narrative's three headings, as the writers put them.
+HEADINGS = ("一、部门总体绩效目标", "二、分项绩效目标", "三、保障措施")
 
 
 def build_document(paragraphs, flows, notices, where="文件"):
@@ -28,7 +30,7 @@ def build_document(paragraphs, flows, notices, where="文件"):
     titles = [text for _, text in paragraphs[cut:] if text.strip()]
     chunks = []
     for rows in flows:
-        found = split_projects(rows, notices)
+        found = split_projects(without_margin(rows), notices)
         if found:
             before = rows[: rows.index(found[0][0])]
             titles += [text for row in before for text, _ in row.distinct() if text.strip()]

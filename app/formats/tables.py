@@ -9,8 +9,10 @@ money wherever a row or a cell states it, as in `年度资金总额：854万元`
 by its words (指标值, 年度指标值, 指标值及单位…; a 中期/年度 pair reads 年度; comparator, number and
 unit in three columns read as one value), then the indicator rows.
 
-Each cell knows its place: a line of a text file, or a sheet or table, row and column, so that
-a refusal (`MalformedDocument`) or a notice names it. Pure: no Flask, no database.
+The text layout is read by the `STRICT` rules, Word and Excel files by the `LENIENT` ones;
+`Rules` names each thing only the lenient reading guesses. Each cell knows its place: a line of
+a text file, or a sheet or table, row and column, so that a refusal (`MalformedDocument`) or a
+notice names it. Pure: no Flask, no database.
 """
 
 import re
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.domain.document import IndicatorData, MalformedDocument, Notice, ProjectData, SlotData
-from app.domain.framework import squeeze
+from app.domain.framework import LAYOUTS, canonical_level1, squeeze
 from app.domain.numbers import NumberError, read_amount, read_percent
 
 # Label cells of the rows above the indicator table, by the field they fill.
@@ -108,8 +110,35 @@ _FOOTER = re.compile(
 # An amount in prose, with whatever a mistyped number carries (1e309万元, 1.2.3万元): read, or
 # refused with its place, never skipped as if the prose named no amount.
 _AMOUNT = r"([0-9][0-9.,eE+\-]*\s*(?:万元|元))"
+_CENT = Decimal("0.01")
 _LABEL_OF = {"budget": "预算数", "fiscal_funds": "财政资金", "other_funds": "其他资金"}
 _PAIR = re.compile(r"([^\s：:，,；;。]+?)\s*[：:]\s*([^\s：:，,；;]*)")
+_LEVEL1_NAMES = {name for layout in LAYOUTS.values() for name, _ in layout}
+# What a form writes around a 一级's name: 产出指标（50分）, 效益指标(30), 一、满意度指标.
+_ASIDE = re.compile(r"[（(【\[〔][^（()）【】\[\]〔〕]*[)）】\]〕]")
+_ORDINAL = re.compile(r"^[一二三四五六七八九十0-9]+[、.．]")
+# A title line names the department; a sentence of the narrative does not, whatever its numbers.
+_SENTENCE = re.compile(r"[。！？!?]")
+_TITLE_LENGTH = 80
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How freely rows are read. The text layout is one known shape, read strictly: what it does
+    not know is an error naming its line. Word and Excel files come in other regions' forms, read
+    leniently: each rule below reads something such forms write their own way, and what is still
+    not known is read past with a notice."""
+
+    loose_layout: bool  # quarters in any columns; the header again (续表); rows of another width
+    rows_below: bool  # a footer, or a row naming no 一级, ends the table; a 一级 alone is a slot
+    pairs_in_cells: bool  # a cell stating label and value itself: `年度资金总额：854万元`
+    plan_fractions: bool  # a plan of fractions (0.25 … 1, a spreadsheet's 25%) read as percents
+    basis_in_value: bool  # `100%(历史标准)`: the value 100% and the basis 历史标准
+    inferred_columns: bool  # a column of comparators whatever its header; 中期 | 年度 sub-headers
+
+
+STRICT = Rules(*[False] * 6)
+LENIENT = Rules(*[True] * 6)
 
 
 @dataclass
@@ -142,13 +171,31 @@ class Row:
         return {"level1", "name"} <= words
 
 
+def without_margin(rows):
+    """The rows without the columns left empty in all of them: a sheet that starts at column B
+    or C, a margin column, reads as one that starts at A."""
+    margin = min((_leading_blanks(row) for row in rows), default=0)
+    for row in rows:
+        del row.cells[:margin], row.places[:margin], row.across[:margin]
+    return rows
+
+
+def _leading_blanks(row):
+    return next((i for i, cell in enumerate(row.cells) if cell.strip()), len(row.cells))
+
+
 def starts_project(row):
     """Whether a row opens a project: 项目编码 or 项目名称, as a cell or as `项目名称：…`."""
-    for text, _ in row.distinct()[:1]:
-        label = squeeze(re.split(r"[：:]", text, maxsplit=1)[0])
-        if FIELD_LABELS.get(label) in PROJECT_STARTS:
-            return True
-    return False
+    return _opening(row) in PROJECT_STARTS
+
+
+def _opening(row):
+    """The field a row's first cell names (项目编码 → code, `项目名称：…` → name), or None."""
+    # Its first cell with text: a Word row may start after empty grid columns (gridBefore).
+    for text, _ in row.distinct():
+        if text.strip():
+            return FIELD_LABELS.get(squeeze(re.split(r"[：:]", text, maxsplit=1)[0]))
+    return None
 
 
 def split_projects(rows, notices):
@@ -168,30 +215,28 @@ def split_projects(rows, notices):
 
 def _restates(row, rows):
     """Whether a project's opening label comes again before its indicators (a new project)."""
-    label = FIELD_LABELS.get(squeeze(re.split(r"[：:]", row.cells[0], maxsplit=1)[0]))
-    return any(
-        FIELD_LABELS.get(squeeze(re.split(r"[：:]", r.cells[0], maxsplit=1)[0])) == label
-        for r in rows
-    )
+    return any(_opening(r) == _opening(row) for r in rows)
 
 
 def read_project(rows, notices, lenient=False):
-    """One project's rows → `ProjectData`. `lenient` (Word and Excel) reads past rows it does
-    not know, with a notice; the text layout is strict about its own shape."""
+    """One project's rows → `ProjectData`, by the `LENIENT` rules (Word and Excel) or the
+    `STRICT` ones (the text layout, strict about its own shape)."""
+    rules = LENIENT if lenient else STRICT
     project = ProjectData(code="", name="", line=rows[0].place)
     explicit_money = set()
     index = 0
     while index < len(rows):
         row = rows[index]
-        if row.is_header() or (not lenient and HEADER_WORDS.get(row.label) == "level1"):
-            _indicators(project, row, rows[index + 1 :], notices, lenient)
+        # Strictly, 一级指标 alone opens the header, so that one lacking columns is named as such.
+        if row.is_header() or (not rules.loose_layout and HEADER_WORDS.get(row.label) == "level1"):
+            _indicators(project, row, rows[index + 1 :], notices, rules)
             break
         if row.label.startswith(PLAN_LABEL):
             values = rows[index + 1] if index + 1 < len(rows) else None
-            project.plan_quarters = _quarters(row, values, lenient)
+            project.plan_quarters = _quarters(row, values, rules)
             index += 2
             continue
-        _labels(project, row, explicit_money, notices)
+        _labels(project, row, explicit_money, notices, rules)
         index += 1
     else:
         raise MalformedDocument(
@@ -202,20 +247,30 @@ def read_project(rows, notices, lenient=False):
     return project
 
 
-def _labels(project, row, explicit_money, notices):
-    """A row of label and value cells (项目编码 | CODE | 项目名称 | NAME), or cells that hold
-    both (`年度资金总额：854万元`, `其中：财政资金：854万元 其他资金：0万元`), wherever they are."""
+def _labels(project, row, explicit_money, notices, rules):
+    """A row of label and value cells (项目编码 | CODE | 项目名称 | NAME), or, by the lenient
+    rules, cells that hold both (`年度资金总额：854万元`, `其中：财政资金：854万元 其他资金：0万元`),
+    wherever they are."""
     cells = row.distinct()
     position = 0
     while position < len(cells):
         text, place = cells[position]
-        if _pairs(project, text, place, explicit_money):
+        if rules.loose_layout and not text.strip():
+            position += (
+                1  # an empty cell before a label (a Word row after gridBefore) labels nothing
+            )
+            continue
+        if rules.pairs_in_cells and _pairs(project, text, place, explicit_money):
             position += 1
             continue
         label, unit = _unit_of(squeeze(text))
         name = FIELD_LABELS.get(label)
         value, value_place = cells[position + 1] if position + 1 < len(cells) else ("", place)
-        if name is None and _known_pairs(value):
+        if (
+            rules.pairs_in_cells
+            and name is None
+            and any(key in MONEY_FIELDS for key, _ in _known_pairs(value))
+        ):
             position += 1  # 项目资金（万元） | 年度资金总额：854万元: the value says what it is
             continue
         if name is None:
@@ -234,12 +289,25 @@ def _labels(project, row, explicit_money, notices):
 
 
 def _known_pairs(text):
-    """The (field, value) pairs a cell states itself, as `财政资金：854万元`."""
-    if not _PAIR.search(text):
-        return []
-    plain = re.sub(r"^\s*其中\s*[：:]", "", unicodedata.normalize("NFKC", text))
-    pairs = [(_unit_of(squeeze(a))[0], b) for a, b in _PAIR.findall(plain)]
-    return [(FIELD_LABELS[a], b) for a, b in pairs if a in FIELD_LABELS]
+    """The (field, value) pairs a cell states itself: money as label and amount, as many as it
+    holds (`其中：财政资金：854万元  其他资金：0万元`); a text field as its label and the rest of
+    the cell, the money taken out (`项目名称：唐山市 科普经费  预算数：854万元`)."""
+    plain = re.sub(r"^\s*其中\s*[：:]", "", text)
+    money = [m for m in _PAIR.finditer(plain) if _field_of(m.group(1)) in MONEY_FIELDS]
+    pairs = [(_field_of(m.group(1)), m.group(2)) for m in money]
+    rest = plain
+    for match in reversed(money):
+        rest = rest[: match.start()] + " " + rest[match.end() :]
+    for match in _PAIR.finditer(rest):
+        name = _field_of(match.group(1))
+        if name is not None and name not in MONEY_FIELDS:  # it has spaces and commas of its own
+            return [*pairs, (name, rest[match.start(2) :].strip())]
+    return pairs
+
+
+def _field_of(label):
+    """The field a label in a cell names (`预算数（万元）` → budget), or None."""
+    return FIELD_LABELS.get(_unit_of(squeeze(unicodedata.normalize("NFKC", label)))[0])
 
 
 def _pairs(project, text, place, explicit_money):
@@ -268,12 +336,13 @@ def _set(project, name, value, label, place, explicit_money):
         project.lines[name] = place
 
 
-def _quarters(header, values, lenient):
-    """The cumulative spending plan: four percentages under 第一季度…第四季度. Fractions of
-    one (0.25 … 1, as a spreadsheet stores a percentage) are read as percentages."""
+def _quarters(header, values, rules):
+    """The cumulative spending plan: four percentages under 第一季度…第四季度. By the lenient
+    rules, fractions of one with no % written (0.25 … 1, as a spreadsheet stores a percentage)
+    are read as percentages."""
     names = [squeeze(cell) for cell in header.cells[1:] if squeeze(cell)]
     order = [_QUARTER_WORDS.get(name) for name in names]
-    if lenient:  # the quarters in any columns, repeated over merged cells
+    if rules.loose_layout:  # the quarters in any columns, repeated over merged cells
         order = sorted(set(order) - {None})
     if order != [0, 1, 2, 3]:
         raise MalformedDocument(
@@ -284,34 +353,39 @@ def _quarters(header, values, lenient):
     if (
         values is None
         or len(values.cells) != len(header.cells)
-        or (first and not (lenient and label_again))
+        or (first and not (rules.loose_layout and label_again))
     ):
         place = values.place if values else header.places[-1]
         raise MalformedDocument(place, "资金支出计划的下一行应为四个季度的累计进度（首格为空）")
-    quarters = [None] * 4
+    quarters, typed = [None] * 4, []
     for word, cell, place in zip(
         header.cells[1:], values.cells[1:], values.places[1:], strict=True
     ):
         quarter = _QUARTER_WORDS.get(squeeze(word))
         if quarter is None or quarters[quarter] is not None:
             continue
+        typed.append(cell)
         try:
             quarters[quarter] = read_percent(cell)
         except NumberError as error:
             raise MalformedDocument(place, f"{QUARTERS[quarter]}的累计进度{error}") from None
     known = [q for q in quarters if q is not None]
-    if known and known[-1] == 1 and all(q <= 1 for q in known):
-        quarters = [None if q is None else q.scaleb(2) for q in quarters]
+    fractions = known and known[-1] == 1 and all(q <= 1 for q in known)
+    # `1%` typed is one per cent, not all of it; the text layout keeps what it says, for the
+    # review rules to report.
+    if rules.plan_fractions and fractions and not any("%" in c or "％" in c for c in typed):
+        quarters = [None if q is None else (q * 100).quantize(_CENT) for q in quarters]
     return quarters
 
 
-def _columns(header, rows, notices):
-    """{key: column} from the header row, a row of sub-headers under it (中期 | 年度) taking
-    precedence; and how many rows the header took."""
+def _columns(header, rows, notices, rules):
+    """{key: column} from the header row, by the lenient rules a row of sub-headers under it
+    (中期 | 年度) taking precedence; and how many rows the header took."""
     words = [squeeze(cell) for cell in header.cells]
     used = 0
     if (
-        rows
+        rules.inferred_columns
+        and rows
         and any(HEADER_WORDS.get(squeeze(c)) for c in rows[0].cells)
         and not rows[0].is_header()
     ):
@@ -324,7 +398,12 @@ def _columns(header, rows, notices):
     columns = {}
     for position, word in enumerate(words):
         key = HEADER_WORDS.get(word)
-        if key in (None, "skip") and word and _all_comparators(rows[used:], position):
+        if (
+            rules.inferred_columns
+            and key in (None, "skip")
+            and word
+            and _all_comparators(rows[used:], position)
+        ):
             key = "comparator"  # ≥ | 70 | 万元: a column of comparators, whatever its header
         if key is None and word:
             notices.append(Notice(header.places[position], f"未识别的表头“{word}”，该列已忽略"))
@@ -341,33 +420,36 @@ def _all_comparators(rows, position):
     return bool(values & _COMPARATORS) and values <= _COMPARATORS | _QUALITATIVE
 
 
-def _indicators(project, header, rows, notices, lenient):
+def _indicators(project, header, rows, notices, rules):
     """The indicator rows under the header; empty 一级/二级 cells continue the cell above."""
-    columns, used = _columns(header, rows, notices)
+    columns, used = _columns(header, rows, notices, rules)
     missing = [word for key, word in REQUIRED_COLUMNS.items() if key not in columns]
     if missing:
         raise MalformedDocument(header.place, "指标表头缺少：" + "、".join(missing))
 
     level1 = level2 = None
     for row in rows[used:]:
-        if lenient and row.is_header():
+        if rules.loose_layout and row.is_header():
             continue  # the header again, over a table continued (续表)
         if len(row.cells) != len(header.cells):
-            if lenient:
+            if rules.loose_layout:
                 continue
             raise MalformedDocument(
                 row.place,
                 f"指标行应有{len(header.cells)}个单元格（与表头一致），实际有{len(row.cells)}个",
             )
         cell = {key: row.cells[position].strip() for key, position in columns.items()}
-        target, basis = _target(cell)
+        target, basis = _target(cell, rules)
         leaf = [cell.get("name", ""), cell.get("description", ""), target, basis]
-        alone = cell["level1"] and not cell["level2"] and not any(leaf)  # a title, not a row
-        # Every 一级 of any layout ends with 指标; 主管部门及代码 over the next project does not.
-        stranger = cell["level1"] and not squeeze(cell["level1"]).endswith("指标")
-        if lenient and (_is_footer(row, cell) or alone or stranger):
+        # 主管部门及代码 over the next project is no 一级; 产出指标（50分） is one.
+        stranger = cell["level1"] and not _names_level1(cell["level1"])
+        if rules.rows_below and (_is_footer(row, cell) or stranger):
             notices.append(Notice(row.place, f"表格下方的“{row.cells[0][:20]}”未导入"))
             break
+        if rules.rows_below and cell["level1"] and not cell["level2"] and not any(leaf):
+            if cell["level1"] != level1:  # the rows merged under it are its own
+                level1, level2 = cell["level1"], None
+            continue  # 成本指标 and nothing else: an empty slot, not the table's end
         if cell["level1"]:
             level1, level2 = cell["level1"], None
         elif level1 is None:
@@ -384,6 +466,14 @@ def _indicators(project, header, rows, notices, lenient):
             )
 
 
+def _names_level1(text):
+    """Whether a 一级 cell names a 一级 indicator once what a form writes around it is taken off
+    (产出指标（50分）, 一、效益指标(30)): one of the framework's (效果 → 效益指标), or another
+    ending in 指标 as every 一级 of any layout does."""
+    words = _ORDINAL.sub("", _ASIDE.sub("", squeeze(text)))
+    return canonical_level1(words) in _LEVEL1_NAMES or words.endswith("指标")
+
+
 def _is_footer(row, cell):
     first = squeeze(row.cells[0]) if row.cells else ""
     if _FOOTER.match(first):
@@ -392,15 +482,15 @@ def _is_footer(row, cell):
     return bool(words) and all(":" in w or "：" in w for w in words) and not cell.get("name")
 
 
-def _target(cell):
-    """(指标值, 依据): comparator, number and unit joined; a basis written inside the value
-    (`100%(历史标准)`) taken out when the basis column is empty."""
+def _target(cell, rules):
+    """(指标值, 依据): comparator, number and unit joined; by the lenient rules, a basis written
+    inside the value (`100%(历史标准)`) taken out when the basis column is empty."""
     comparator = cell.get("comparator", "")
     comparator = comparator if squeeze(comparator) in _COMPARATORS else ""  # 定性: none
     target = comparator + cell["target"] + cell.get("unit", "")
     basis = cell.get("basis", "")
     inside = _BASIS_INSIDE.match(target)
-    if inside and not basis:
+    if rules.basis_in_value and inside and not basis:
         target, basis = inside.group(1), inside.group(2)
     return target, basis
 
@@ -431,20 +521,26 @@ def _money_from_prose(project, explicit):
 
 
 def department_in(texts):
-    """(code, name) of the department a document's titles name, or None: `405002 唐山市科学技术协会`,
-    `主管部门及代码：[412001]唐山市文化广电和旅游局`, `部门编码：412001 … 部门名称：…`."""
-    for text in texts:
-        line = unicodedata.normalize("NFKC", text).strip()
+    """(code, name) of the department a document's title lines name, or None:
+    `405002 唐山市科学技术协会`, `主管部门及代码：[412001]唐山市文化广电和旅游局`,
+    `部门编码：412001 … 部门名称：…`. Only title lines count, not the narrative's sentences, and a
+    code standing alone has six digits or more: `2021 年…` is a year."""
+    titles = [
+        unicodedata.normalize("NFKC", text).strip()
+        for text in texts
+        if len(text.strip()) <= _TITLE_LENGTH and not _SENTENCE.search(text)
+    ]
+    for line in titles:
         after_label = re.sub(r"^[^:：\d]{1,12}[:：]\s*", "", line)  # 填报单位：405002 …
-        plain = re.match(r"^([0-9]{3,20})\s+(\S.*)$", after_label)
+        plain = re.match(r"^([0-9]{6,20})\s+(\S.*)$", after_label)
         if plain:
             return plain.group(1), plain.group(2).strip()
         coded = re.search(r"[\[【]\s*([0-9A-Za-z]{3,20})\s*[\]】]\s*([^\s\[\]【】，,;；]+)", line)
         if coded:
             return coded.group(1), coded.group(2)
     codes = {}
-    for text in texts:
-        for label, value in _PAIR.findall(unicodedata.normalize("NFKC", text)):
+    for line in titles:
+        for label, value in _PAIR.findall(line):
             codes[squeeze(label)] = value.strip()
     code = codes.get("部门编码") or codes.get("单位编码") or codes.get("部门代码")
     name = codes.get("部门名称") or codes.get("单位名称") or codes.get("主管部门")

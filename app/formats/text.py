@@ -13,15 +13,12 @@ import re
 
 from app.domain.document import Document, MalformedDocument
 from app.domain.framework import squeeze
+from app.formats.archive import OLE2, ZIP
 from app.formats.narrative import read_narrative
+from app.formats.office import TABLES_MARK
 from app.formats.tables import Row, read_project
 
-TABLES_MARK = "预算项目绩效表"
-
 _DEPARTMENT = re.compile(r"^([0-9A-Za-z]+)\s+(\S.*)$")
-
-# A Word or Excel file is a zip archive; an old .doc/.xls is an OLE2 compound file.
-OFFICE_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 
 
 def decode(data):
@@ -31,7 +28,7 @@ def decode(data):
     UTF-16 with a BOM; both are common in offices. UTF-8 is tried first: GBK text is almost
     never valid UTF-8, so the order does not misread one as the other.
     """
-    if data.startswith(OFFICE_SIGNATURES):
+    if data.startswith((ZIP, OLE2)):  # a Word or Excel file, or an old .doc/.xls
         raise MalformedDocument(1, "这是 Word 或 Excel 文件，请先另存为文本文件（.txt）再导入")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:

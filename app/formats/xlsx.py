@@ -3,10 +3,12 @@
 Reading takes each cell as Excel shows it: a number in its display format (0.25 formatted as a
 percentage is `25%`, money to its shown decimals), a formula by its cached value, a code Excel
 turned into a number as its digits, text that starts with `=` as that text. Merged cells are
-empty where they continue; hidden rows and columns are left out (our own exports keep each
-row's identity in a hidden column, which is read). Sheets without a table (instructions) are
-passed over with a notice; several projects on one sheet, or one per sheet, read alike. The
-rows go to the one interpreter (app/formats/tables.py), with places like `工作表“科普”第3行C列`.
+empty where they continue; hidden rows and columns are read like the others, a hidden row with
+a notice to check it (our own exports keep each row's identity in a hidden column, which is
+read as that). Sheets without a table (instructions) are passed over with a notice; several
+projects on one sheet, or one per sheet, read alike. The rows go to the one interpreter
+(app/formats/tables.py), with places like `工作表“科普”第3行C列`. A workbook is measured before
+openpyxl opens it: one that would make it build millions of cells is refused unread.
 """
 
 import datetime
@@ -15,31 +17,33 @@ import re
 import zipfile
 from decimal import Decimal
 
+from lxml import etree
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from app.domain.document import MalformedDocument, Notice
 from app.domain.formatting import chinese_ordinal
 from app.domain.framework import squeeze
-from app.formats.archive import open_zip
-from app.formats.docx import HEADINGS as docx_headings
+from app.formats.archive import entities, inflated, open_zip
 from app.formats.narrative import paragraphs
-from app.formats.office import build_document, indicator_table
-from app.formats.tables import Row, split_projects
+from app.formats.office import HEADINGS, TABLES_MARK, build_document, indicator_table
+from app.formats.tables import Row, split_projects, without_margin
 
-MAX_CELLS = 500_000  # rows × columns one sheet may span
+MAX_CELLS = 200_000  # cells (and rows) a workbook may hold, counted before openpyxl reads it
+MAX_ELEMENTS = 10 * MAX_CELLS  # XML elements of all its parts: bounds the time counting takes
+MAX_AREA = 500_000  # rows × columns one sheet may span
+EXCEL_ROWS, EXCEL_COLUMNS = 1_048_576, 16_384  # how far a whole column (A:A) and row (1:1) reach
 ROW_ID_HEADER = "jixiao-row"  # the hidden column our exports name each indicator's row in
-_DIMENSION = re.compile(r'<dimension ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 _DECIMALS = re.compile(r"0\.(0*)(#*)")
 
 
 def read(data):
     """An Excel file's bytes → its `Document`; MalformedDocument for a file that is not one."""
-    _declared_sizes(open_zip(data))  # refuses bombs, broken archives and lies before parsing
+    _within_limits(open_zip(data))  # refuses bombs, broken archives and lies before parsing
     try:
         book = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as error:
         raise MalformedDocument(0, f"Excel 文件无法打开：{_reason(error)}") from None
     rows, notices, narrative = [], [], []
     for sheet in book.worksheets:
@@ -47,11 +51,13 @@ def read(data):
         if sheet.sheet_state != "visible":
             notices.append(Notice(name, "是隐藏的工作表，未导入"))
             continue
-        sheet_rows = _rows(sheet, name)
+        sheet_rows, hidden = _rows(sheet, name)
         if split_projects(sheet_rows, []):
             rows.append(sheet_rows)
+            notices += hidden
         elif not narrative and _is_narrative(sheet_rows):
             narrative = [(row.place, row.cells[0]) for row in sheet_rows if row.cells]
+            notices += hidden
         elif sheet.title != SUMMARY_SHEET and any(any(row.cells) for row in sheet_rows):
             notices.append(Notice(name, "中没有项目的绩效表，已跳过"))
     return build_document(narrative, rows, notices, "Excel 文件")
@@ -64,25 +70,75 @@ def _is_narrative(rows):
     return "总体绩效目标" in firsts and "保障措施" in firsts
 
 
-def _declared_sizes(archive):
-    """Refuse a sheet that declares a range larger than any 绩效表 (`A1:XFD1048576`)."""
-    for name in archive.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            with archive.open(name) as stream:
-                head = stream.read(8192).decode("utf-8", "replace")
-            declared = _DIMENSION.search(head)
-            if declared:
-                rows = int(declared.group(4)) - int(declared.group(2)) + 1
-                columns = (
-                    column_index_from_string(declared.group(3))
-                    - column_index_from_string(declared.group(1))
-                    + 1
+def _within_limits(archive):
+    """Refuse, before openpyxl builds anything, a workbook that would make it build too much:
+    every XML part is parsed as it inflates (in chunks, nothing kept) and what openpyxl makes an
+    object of is counted: each cell and row, each cell of a merged or hyperlinked range (openpyxl
+    fills those in one by one). A sheet that declares a range larger than any 绩效表
+    (`A1:XFD1048576`) is refused too."""
+    size = _Size()
+    for part in archive.infolist():
+        if not part.filename.endswith(".xml"):
+            continue
+        size.part = part.filename
+        parser = etree.XMLParser(target=size, resolve_entities=False, no_network=True)
+        try:
+            for chunk in inflated(archive, part):
+                parser.feed(chunk)
+            parser.close()
+        except etree.XMLSyntaxError:
+            raise MalformedDocument(0, f"文件已损坏：其中的“{part.filename}”无法读取") from None
+
+
+class _Size:
+    """An lxml parser target counting what openpyxl would allocate, across the whole workbook."""
+
+    def __init__(self):
+        self.cells = self.elements = 0
+        self.part = ""
+
+    def start(self, tag, attributes):
+        self.elements += 1
+        name = tag.rpartition("}")[2]
+        if name in ("c", "row"):
+            self.cells += 1
+        elif name in ("mergeCell", "hyperlink"):
+            rows, columns = _extent(attributes.get("ref", ""))
+            self.cells += rows * columns
+        elif name == "dimension":
+            rows, columns = _extent(attributes.get("ref", ""))
+            if rows * columns > MAX_AREA:
+                raise MalformedDocument(
+                    0,
+                    f"Excel 文件中的工作表声明了 {rows} 行 × {columns} 列，远超一张绩效表，已拒绝",
                 )
-                if rows * columns > MAX_CELLS:
-                    raise MalformedDocument(
-                        0,
-                        f"Excel 文件中的工作表声明了 {rows} 行 × {columns} 列，远超一张绩效表，已拒绝",
-                    )
+        if self.cells > MAX_CELLS:
+            raise MalformedDocument(
+                0, f"Excel 文件中的单元格过多（超过 {MAX_CELLS} 个），远超一份绩效表，已拒绝"
+            )
+        if self.elements > MAX_ELEMENTS:
+            raise MalformedDocument(
+                0,
+                f"Excel 文件的内容过多（超过 {MAX_ELEMENTS} 个 XML 元素），远超一份绩效表，已拒绝",
+            )
+
+    def doctype(self, *_):
+        raise MalformedDocument(0, entities(self.part))  # past the head that archive looks at
+
+    def close(self):
+        return None
+
+
+def _extent(reference):
+    """(rows, columns) of a range like `A1:F20` (`$A$1`, a whole row or column too); (0, 0)
+    for one openpyxl cannot read either."""
+    try:
+        min_column, min_row, max_column, max_row = range_boundaries(reference)
+    except (ValueError, TypeError):
+        return 0, 0
+    rows = (max_row or EXCEL_ROWS) - (min_row or 1) + 1
+    columns = (max_column or EXCEL_COLUMNS) - (min_column or 1) + 1
+    return max(rows, 0), max(columns, 0)
 
 
 def _reason(error):
@@ -93,9 +149,12 @@ def _reason(error):
 
 
 def _rows(sheet, name):
-    """A sheet's rows as the interpreter reads them, merged cells empty where they continue."""
+    """A sheet's rows as the interpreter reads them, merged cells empty where they continue; and
+    a notice for each hidden row among them. Hidden rows and columns are read like the others
+    (what the sender hid is still in the file, and may be what they meant), except our own
+    hidden column of row identities, which is read as each row's identity."""
     last_row, last_column = sheet.max_row, sheet.max_column
-    if last_row * last_column > MAX_CELLS:
+    if last_row * last_column > MAX_AREA:
         raise MalformedDocument(name, f"过大（{last_row}行×{last_column}列），不像是一张绩效表")
     continued, across = set(), set()
     for merged in sheet.merged_cells.ranges:
@@ -105,36 +164,44 @@ def _rows(sheet, name):
                     continued.add((row, column))
                     if row == merged.min_row:
                         across.add((row, column))
-    hidden_columns = {
-        column
-        for column in range(1, last_column + 1)
-        if sheet.column_dimensions[get_column_letter(column)].hidden
-    }
+    hidden_columns = _hidden_columns(sheet, last_column)
     identity_column = _identity_column(sheet, last_row, hidden_columns)
-    rows = []
+    rows, hidden = [], []
     for cells in sheet.iter_rows(min_row=1, max_row=last_row, max_col=last_column):
         number = cells[0].row
-        if sheet.row_dimensions[number].hidden:
-            continue
         row = Row()
         for cell in cells:
             column = cell.column
-            if column in hidden_columns:
+            if column == identity_column:
                 continue
             text = "" if (number, column) in continued else display(cell)
             row.cells.append(text)
             row.places.append(f"{name}第{number}行{get_column_letter(column)}列")
-            row.across.append((number, column) in across)
+            # An empty hidden cell is not there for the eye: a label is paired with the value
+            # shown after it, not with it (it still holds its column's place in a table).
+            row.across.append((number, column) in across or (column in hidden_columns and not text))
         if identity_column:
             row.identity = display(sheet.cell(number, identity_column))
         if any(row.cells):
             rows.append(row)
-    return rows
+            if sheet.row_dimensions[number].hidden and not row.identity:
+                hidden.append(Notice(f"{name}第{number}行", "是隐藏行，已按普通行读取，请核对"))
+    return without_margin(rows), hidden
+
+
+def _hidden_columns(sheet, last_column):
+    hidden = set()
+    for dimension in sheet.column_dimensions.values():
+        if dimension.hidden:  # one <col> may hide several columns: Excel groups them
+            hidden.update(range(dimension.min or 1, min(dimension.max or 0, last_column) + 1))
+    return hidden
 
 
 def _identity_column(sheet, last_row, hidden_columns):
-    """The hidden column our exports name each row's indicator in, or None."""
-    for column in hidden_columns:
+    """The column our exports name each row's indicator in, or None: hidden as exported, or
+    shown again by someone who unhid it (its header word is ours alone)."""
+    shown = (c for c in range(1, sheet.max_column + 1) if c not in hidden_columns)
+    for column in [*sorted(hidden_columns), *shown]:
         for number in range(1, min(last_row, 20) + 1):
             if display(sheet.cell(number, column)) == ROW_ID_HEADER:
                 return column
@@ -224,15 +291,15 @@ def _put(sheet, row, column, value, number_format=None, bold=False, border=True)
 def _narrative_sheet(sheet, document):
     sheet.title = NARRATIVE_SHEET
     sheet.column_dimensions["A"].width = 100
-    lines = [document.title, docx_headings[0]]
+    lines = [document.title, HEADINGS[0]]
     lines += _lines(document.overall_goal)
-    lines.append(docx_headings[1])
+    lines.append(HEADINGS[1])
     for number, summary in enumerate(document.summaries, 1):
         lines.append(f"（{chinese_ordinal(number)}）{summary.name}")
         lines += _lines(summary.markdown)
-    lines.append(docx_headings[2])
+    lines.append(HEADINGS[2])
     lines += _lines(document.safeguards)
-    lines += ["预算项目绩效表", f"{document.department_code} {document.department_name}"]
+    lines += [TABLES_MARK, f"{document.department_code} {document.department_name}"]
     for row, line in enumerate(lines, 1):
         _put(sheet, row, 1, line, border=False)
 
@@ -290,7 +357,7 @@ def _sheet_name(project, taken):
 
 
 def _project_sheet(sheet, document, project):
-    _put(sheet, 1, 1, "预算项目绩效表", bold=True, border=False)
+    _put(sheet, 1, 1, TABLES_MARK, bold=True, border=False)
     _put(sheet, 2, 1, f"{document.department_code} {document.department_name}", border=False)
     top = 3
     _row(sheet, top, [("项目编码", 1), (project.code, 2), ("项目名称", 1), (project.name, 2)])

@@ -6,6 +6,8 @@ import pytest
 
 from app.domain.document import MalformedDocument
 from app.domain.fields import FIELDS, FieldError, parse
+from app.formats import archive, office
+from app.formats import text as text_format
 from app.formats.text import decode, read_text
 from tests import seed_expected as seed
 from tests.conftest import fixture_text
@@ -159,6 +161,28 @@ def test_a_decreasing_plan_and_odd_money_are_read_as_they_are(seed_text):
 def test_full_width_digits_and_percent_in_quarters(seed_text):
     text = _replace(seed_text, "\t25.00\n\t50.00", "\t２５％\n\t50.00")
     assert read_text(text).projects[2].plan_quarters[0] == D(25)
+
+
+def test_the_text_layout_reads_no_spreadsheet_habits_into_its_cells(seed_text):
+    # Fractions of one in the plan, a basis inside a value, a label and its value in one cell:
+    # only Word and Excel files are read that way; a text file keeps what it says.
+    text = _replace(seed_text, "\t25.00\n\t50.00\n\t75.00\n\t100.00", "\t0.25\n\t0.5\n\t0.75\n\t1")
+    text = _replace(text, "\t90%\n\t年初工作计划\n", "\t100%(历史标准)\n\t\u3000\n")
+    text = _replace(text, "\n\t资金支出计划", "\n\t年度资金总额：854万元\n\n\t资金支出计划")
+    document = read_text(text)
+    first, last = document.projects[0], document.projects[2]
+    assert last.plan_quarters == [D("0.25"), D("0.5"), D("0.75"), D("1")]
+    assert (first.indicators[-1].target, first.indicators[-1].basis) == ("100%(历史标准)", "")
+    assert first.budget == seed.PROJECTS[0]["budget"]
+    assert [str(n) for n in document.notices] == [
+        "第50行：未识别的栏目“年度资金总额：854万元”，已忽略"
+    ]
+
+
+def test_the_text_reader_shares_the_mark_and_the_signatures_of_the_office_readers():
+    assert text_format.TABLES_MARK is office.TABLES_MARK
+    assert (text_format.ZIP, text_format.OLE2) == (archive.ZIP, archive.OLE2)
+    assert not hasattr(text_format, "OFFICE_SIGNATURES")
 
 
 def test_multiline_cell_is_kept(seed_text):
