@@ -99,19 +99,32 @@ def import_file(path, year=None, user=None, force_reason=None, department=None):
 
 
 def import_document(
-    document, year=None, user="", force_reason=None, department=None, skip=(), dry_run=False
+    document,
+    year=None,
+    user="",
+    force_reason=None,
+    department=None,
+    skip=(),
+    only=None,
+    dry_run=False,
+    rename_department=True,
 ):
     """Write `document` as the plan of its department for `year` (inferred when None).
 
     `user` is who the history names for what the import changed. A plan that is submitted or
     approved is not changed (ImportRefused), unless an administrator forces it with a reason,
     which the history keeps. `department` (code, name) is the one to import into when the file
-    names none. The keys of planned changes in `skip` are left out. A `dry_run` makes every
-    change, reports them (`report.planned`) and keeps none: the preview of an upload.
+    names none. The planned changes whose keys are in `skip` are left out; given `only`, every
+    change whose key is not in it is. A `dry_run` makes every change, reports them
+    (`report.planned`) and keeps none: the preview of an upload. Without `rename_department`
+    (an editor's upload) a department name the file words otherwise is only a notice.
     """
     year = year or document.inferred_year()
     if year is None:
-        raise MalformedDocument(0, "无法从文件推断预算年度，请指定年度（如 --year 2021）")
+        raise MalformedDocument(
+            0,
+            "无法从文件推断预算年度，请指定预算年度（导入页面填写“预算年度”，命令行加 --year 2021）",
+        )
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise MalformedDocument(0, f"预算年度应在{FIRST_YEAR}—{LAST_YEAR}之间，收到的是{year}")
     if not document.department_code:
@@ -119,18 +132,20 @@ def import_document(
             raise MalformedDocument(
                 0, "文件中找不到部门编码和名称（如“405002 唐山市科学技术协会”），请指定部门"
             )
-        document.department_code, document.department_name = department
+        document.department_code, document.department_name = department[0], ""
+        known = department_with_code(department[0])
+        if known is None:  # a new one: named as the caller says
+            document.department_name = department[1]
     level1_names = {
         framework.canonical_level1(slot.level1)
         for project in document.projects
         for slot in project.slots
     }
     layout = framework.detect_layout(level1_names)
+    chosen = _Choice(set(skip), None if only is None else set(only), rename_department)
     try:
         with database.atomic():
-            report = _write(
-                document, int(year), layout, user, (force_reason or "").strip(), set(skip)
-            )
+            report = _write(document, int(year), layout, user, (force_reason or "").strip(), chosen)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -138,9 +153,32 @@ def import_document(
     return report
 
 
-def _write(document, year, layout, user, force_reason, skip):
+@dataclass
+class _Choice:
+    """Which planned changes an import makes: all but `skip`; only those in `only`, if given."""
+
+    skip: set
+    only: set | None
+    rename_department: bool
+
+    def makes(self, key):
+        return key not in self.skip and (self.only is None or key in self.only)
+
+
+def lock_target(document, year=None, department_code=""):
+    """Lock the stored plan an import of `document` would write, if there is one, until the
+    transaction ends: a confirmation's check and its writes see the same plan."""
+    code = document.department_code or department_code
+    year = year or document.inferred_year()
+    found = department_with_code(code) if code else None
+    plan = Plan.get_or_none(department=found, year=int(year)) if found and year else None
+    if plan is not None:
+        lock_plan(plan.id, exclusive=True)
+
+
+def _write(document, year, layout, user, force_reason, chosen):
     report = ImportReport(None, None, plan_created=False)
-    writer = _Writer(user, report, skip)
+    writer = _Writer(user, report, chosen)
     department = _department(document, writer)
     plan = Plan.get_or_none(department=department, year=year)
     report.department, report.plan_created = department, plan is None
@@ -175,10 +213,25 @@ def _department(document, writer):
     words it (a change the preview lists, to be left out)."""
     found = department_with_code(document.department_code)
     if found is None:
+        if not document.department_name:
+            raise MalformedDocument(
+                0, f"没有编码为 {document.department_code} 的部门，也没有部门名称"
+            )
         where = f"{document.department_code} {document.department_name}"
         writer.plan("create:department", "create", "department", where, optional=False)
         return ensure_department(document.department_code, document.department_name)
-    if found.name != document.department_name and writer.plan(
+    if not document.department_name or found.name == document.department_name:
+        return found
+    if not writer.chosen.rename_department:
+        writer.report.notices.append(
+            Notice(
+                0,
+                f"文件中的部门名称“{document.department_name}”与系统中的“{found.name}”不同，"
+                "未改动（部门名称由管理员修改）",
+            )
+        )
+        return found
+    if writer.plan(
         "edit:department:name", "edit", "department", found.code, "部门名称",
         found.name, document.department_name,
     ):  # fmt: skip
@@ -205,7 +258,8 @@ def _write_projects(document, plan, writer, summaries):
             "edit:plan:order", "edit", "plan", "预算项目", "顺序", "（原顺序）", "（文件中的顺序）"
         )
     )
-    after = len(stored)
+    after = max((p.position for p in stored), default=-1) + 1
+    created = None
     for position, data in enumerate(document.projects):
         summary = summaries.pop(squeeze(data.name), None)
         values = _project_values(data, summary, document.has_narrative)
@@ -213,19 +267,24 @@ def _write_projects(document, plan, writer, summaries):
         matches = existing[keys[position]]
         project = writer.reuse("project", matches, position if reorder else None, values, where)
         if project is None:
-            if not writer.plan(f"create:project:{position}", "create", "project", where):
+            key = f"create:project:{position}"
+            if not writer.plan(key, "create", "project", where, new=data.code):
                 continue
-            at = position if whole else after
+            at = position if reorder else after
             after += 1
             project = create_project(plan, writer.user, values, at, record=not report.plan_created)
             report.projects_created += 1
+            created = report.planned[-1]
         else:
             report.projects_updated += 1
         for slot in data.slots:
             categories.resolve(slot.level1, slot.level2, slot.line)
         _write_indicators(project, position, data.indicators, categories, writer, where)
+        if created is not None:  # its indicators come with it, or stay out with it
+            created.field = f"连同指标{len(data.indicators)}条"
+            created = None
     report.kept_projects = [p.name or p.code for rows in existing.values() for p in rows]
-    categories.finish()
+    categories.finish(whole)
     return whole
 
 
@@ -237,8 +296,8 @@ def _may_change(plan, user, force_reason):
     where = f"{plan.department.code} {plan.department.name} {plan.year}年"
     if not force_reason:
         raise ImportRefused(
-            f"{where}的绩效目标{status}，导入不会改动它。确需改动时，"
-            "请先退回该计划；或由管理员加 --force --reason “理由” 强制导入，理由记入修改记录。"
+            f"{where}的绩效目标{status}，导入不会改动它。确需改动时，请审核人先退回该计划"
+            "（管理员也可在服务器上用 flask import --force --reason “理由” 强制导入，理由记入修改记录）。"
         )
     record_change("plan", plan, "force", "status", status, f"强制导入：{force_reason}", user)
 
@@ -306,7 +365,7 @@ def _write_indicators(project, project_position, indicators, categories, writer,
             writer.report.indicators_updated += 1
             continue
         key = f"create:indicator:{project_position}:{position}"
-        if writer.plan(key, "create", "indicator", row, new=f"{category.name}"):
+        if writer.plan(key, "create", "indicator", row, category.name, new=data.target):
             indicator = Indicator.create(
                 project=project, category=category, position=position, **values
             )
@@ -325,19 +384,19 @@ class _Writer:
     leaves out those whose keys it is told to skip. A plan the import creates is recorded once,
     as created, not value by value or row by row."""
 
-    def __init__(self, user, report, skip):
+    def __init__(self, user, report, chosen):
         self.user = user
         self.report = report
-        self.skip = skip
+        self.chosen = chosen
 
     def plan(self, key, action, entity, where, field="", old="", new="", optional=True):
-        """Note a change; whether to make it (False when its key is to be skipped). A change
-        that is not `optional` (the plan created) is made whatever is skipped."""
+        """Note a change; whether to make it (the import's `_Choice`). A change that is not
+        `optional` (the department or plan the file brings) is made whatever is chosen."""
         change = PlannedChange(
             key, action, entity, where, field, as_text(old), as_text(new), optional
         )
         self.report.planned.append(change)
-        return not optional or key not in self.skip
+        return not optional or self.chosen.makes(key)
 
     def reuse(self, entity, matches, position, values, where):
         """The first of the stored `matches`, updated with `values` and put at `position`; None
@@ -358,9 +417,10 @@ class _Writer:
             if version(old) == version(new):
                 continue
             label = FIELDS[entity][name].label
-            if self.plan(
-                f"edit:{entity}:{record.id}:{name}", "edit", entity, where, label, old, new
-            ):
+            # The plan is one per import, and may be new: an id from a preview's rolled-back
+            # transaction is not the confirmation's (PostgreSQL does not reuse it).
+            key = f"edit:plan:{name}" if entity == "plan" else f"edit:{entity}:{record.id}:{name}"
+            if self.plan(key, "edit", entity, where, label, old, new):
                 edits.append((name, old, new))
                 setattr(record, name, new)
         record.save()
@@ -443,11 +503,24 @@ class _Categories:
         if wording != category.name:
             self.labels[category.id] = wording
 
-    def finish(self):
-        """Store the wording; drop own categories nothing uses any more."""
-        CategoryLabel.delete().where(CategoryLabel.plan == self.plan).execute()
+    def finish(self, whole):
+        """Store the wording (a file of some projects adds to it, a whole plan's file replaces
+        it); drop own categories nothing uses any more."""
+        stored = {
+            row.category_id: row
+            for row in CategoryLabel.select().where(CategoryLabel.plan == self.plan)
+        }
         for category_id, label in self.labels.items():
-            CategoryLabel.create(plan=self.plan, category=category_id, label=label)
+            row = stored.pop(category_id, None)
+            if row is None:
+                CategoryLabel.create(plan=self.plan, category=category_id, label=label)
+            elif row.label != label:
+                row.label = label
+                row.save(only=[CategoryLabel.label])
+        if whole and stored:
+            CategoryLabel.delete().where(
+                CategoryLabel.id.in_([r.id for r in stored.values()])
+            ).execute()
         in_use = {
             row.category_id
             for row in Indicator.select(Indicator.category)

@@ -16,11 +16,11 @@ import secrets
 
 from app.db import database
 from app.domain.document import MalformedDocument
-from app.domain.permissions import can_create_plan, can_start_plans
+from app.domain.permissions import can_create_plan, can_manage_users, can_start_plans
 from app.formats.detect import read_file
 from app.models import Upload
 from app.services.errors import Forbidden, NotFound
-from app.services.importing import import_document
+from app.services.importing import import_document, lock_target
 from app.services.plans import department_with_code
 
 KEEP = datetime.timedelta(days=1)  # an upload neither confirmed nor cancelled is dropped after
@@ -81,7 +81,7 @@ def find(user, token):
 def preview(user, token):
     """(upload, report) of what confirming an upload would do; nothing is written."""
     upload = find(user, token)
-    return upload, _import(user, upload, dry_run=True)
+    return upload, _import(user, upload, _document(user, upload), dry_run=True)
 
 
 def fingerprint(report):
@@ -95,11 +95,12 @@ def confirm(user, token, applied, seen):
     report. PreviewOutdated when the plan changed since the preview (`seen`: its fingerprint)."""
     upload = find(user, token)
     with database.atomic():
-        now = _import(user, upload, dry_run=True)
-        if fingerprint(now) != seen:
+        document = _document(user, upload)
+        # Held to the end: nobody writes the plan between the check and the import.
+        lock_target(document, upload.year, upload.department_code)
+        if fingerprint(_import(user, upload, document, dry_run=True)) != seen:
             raise PreviewOutdated("预览之后计划已被修改（或文件已变），请重新查看预览后再确认。")
-        skip = {change.key for change in now.planned} - set(applied)
-        report = _import(user, upload, skip=skip)
+        report = _import(user, upload, _document(user, upload), only=set(applied))
         upload.delete_instance()
     return report
 
@@ -109,20 +110,25 @@ def discard(user, token):
     find(user, token).delete_instance()
 
 
-def _import(user, upload, dry_run=False, skip=()):
-    """The import of an upload, with the user's right checked again: the department may have
-    been created, or the user's role changed, since the upload."""
+def _document(user, upload):
+    """An upload's document, with the user's right to import it checked again: the department
+    may have been created, or the user's role changed, since the upload."""
     document = read_file(bytes(upload.data), upload.filename)
     department = department_with_code(upload.department_code)
     if not can_create_plan(user, department.id if department else None) or (
         document.department_code not in ("", upload.department_code)
     ):
         raise Forbidden(f"import into {upload.department_code}")
+    return document
+
+
+def _import(user, upload, document, dry_run=False, only=None):
     return import_document(
         document,
         upload.year,
         user.username,
         department=(upload.department_code, upload.department_name),
-        skip=skip,
+        only=only,
         dry_run=dry_run,
+        rename_department=can_manage_users(user),  # departments are the administrator's
     )

@@ -328,3 +328,19 @@ def test_a_row_renamed_in_an_exported_file_stays_that_row_whatever_comes_before_
     renamed = Indicator.get_by_id(int(first.identity))
     assert (renamed.name, renamed.target) == ("房屋租赁面积", first.target)
     assert Indicator.get(Indicator.target == "1平方米").name == old_name
+
+
+def test_a_new_project_goes_after_the_others_when_the_order_is_not_the_files(ctx, seed_text):
+    plan = _seed_plan(seed_text)
+    first = plan.ordered_projects()[0]
+    first.position = 7  # positions with gaps, as deletions leave them
+    first.save()
+    names = [p.name for p in plan.ordered_projects()]
+    document = read_text(seed_text)
+    added = dataclasses.replace(document.projects[0], code="405002B21DX0099", name="新项目")
+    document.projects.insert(0, added)
+    import_document(document, 2021, skip={"edit:plan:order"})
+    assert [p.name for p in Plan.get().ordered_projects()] == [*names, "新项目"]
+    document.projects = [dataclasses.replace(added, code="405002B21DX0098", name="又一个")]
+    import_document(document, 2021)  # a file of one project: the others stay where they are
+    assert [p.name for p in Plan.get().ordered_projects()] == [*names, "新项目", "又一个"]

@@ -285,3 +285,49 @@ def test_a_file_over_the_limit_is_refused_with_the_limit(app, user):
     response = _upload(user, "big.docx", bytes(9 * 1024 * 1024))
     assert response.status_code == 413
     assert "超过 8 MB" in response.get_data(as_text=True)
+
+
+def test_a_new_plan_with_its_narrative_is_confirmed_though_other_plans_were_made_meanwhile(
+    app, user
+):
+    data = (Path(__file__).parent.parent / "fixtures" / "jiaoyuju_2022_layout2021.txt").read_bytes()
+    location, page = _preview(user, _upload(user, "教育局.txt", data))
+    assert "将新建405010 某市教育局 2022年的绩效目标" in page
+    assert "连同指标" in page  # a new project's box takes its indicators with it
+    with app.app_context():  # ids the preview used are taken by someone else meanwhile
+        department = Department.get(Department.code == "405002")
+        Plan.create(department=department, year=2030, layout="classic")
+    done = user.post(
+        location, {"fingerprint": _fingerprint(page), "apply": _keys(page)}, htmx=False
+    )
+    assert done.status_code == 303 and done.headers["Location"].endswith("/plans/405010/2022")
+    with app.app_context():
+        plan = Plan.find("405010", 2022)
+        assert plan.overall_goal and plan.ordered_projects()
+
+
+def test_an_editor_cannot_rename_their_department_by_a_file(app, seeded):
+    editor = Browserless(logged_in(app, app.test_client(), "editor"))
+    book = openpyxl.load_workbook(io.BytesIO(_export(editor, "xlsx")))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "唐山市科学技术协会" in cell.value:
+                    cell.value = cell.value.replace("唐山市科学技术协会", "随便改的名")
+    edited = io.BytesIO()
+    book.save(edited)
+    location, page = _preview(editor, _upload(editor, "renamed.xlsx", edited.getvalue()))
+    assert _keys(page) == [] and "部门名称由管理员修改" in page
+    done = editor.post(location, {"fingerprint": _fingerprint(page)}, htmx=False)
+    assert done.status_code == 303
+    with app.app_context():
+        assert Department.get(Department.code == "405002").name == "唐山市科学技术协会"
+
+
+def test_a_file_naming_no_department_does_not_undo_a_rename_made_after_its_upload(app, seeded):
+    editor = Browserless(logged_in(app, app.test_client(), "editor"))
+    upload = _upload(editor, "new.xlsx", _workbook_without_a_department(), year="2021")
+    with app.app_context():
+        Department.update(name="唐山市科协").where(Department.code == "405002").execute()
+    _, page = _preview(editor, upload)
+    assert "edit:department:name" not in page and "唐山市科协" in page
