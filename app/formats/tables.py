@@ -263,7 +263,8 @@ def _labels(project, row, explicit_money, notices, rules):
         if rules.pairs_in_cells and _pairs(project, text, place, explicit_money):
             position += 1
             continue
-        label, unit = _unit_of(squeeze(text))
+        # `其中：财政资金` as a label cell is 其中财政资金, its value in the next cell.
+        label, unit = _unit_of(re.sub(r"^其中[：:]", "其中", squeeze(text)))
         name = FIELD_LABELS.get(label)
         value, value_place = cells[position + 1] if position + 1 < len(cells) else ("", place)
         if (
@@ -533,7 +534,7 @@ def department_in(texts):
     for line in titles:
         after_label = re.sub(r"^[^:：\d]{1,12}[:：]\s*", "", line)  # 填报单位：405002 …
         plain = re.match(r"^([0-9]{6,20})\s+(\S.*)$", after_label)
-        if plain:
+        if plain and not re.search(r"[:：]", plain.group(2)):  # `412001 部门名称：…`: pairs
             return plain.group(1), plain.group(2).strip()
         coded = re.search(r"[\[【]\s*([0-9A-Za-z]{3,20})\s*[\]】]\s*([^\s\[\]【】，,;；]+)", line)
         if coded:

@@ -133,6 +133,7 @@ def test_split_projects_opens_a_project_when_its_opening_label_comes_again():
             ],
             ("412001", "某局"),
         ),
+        (["部门编码：412001 部门名称：某局"], ("412001", "某局")),  # both on one line
     ],
 )
 def test_the_department_is_found_in_title_lines_only(texts, found):
@@ -226,3 +227,16 @@ def test_a_label_and_its_value_in_one_cell_are_read_leniently_only(lenient, budg
     )
     assert project.budget == budget
     assert notices == ([] if lenient else ["2:1：未识别的栏目“年度资金总额：854万元”，已忽略"])
+
+
+@pytest.mark.parametrize("lenient", [True, False])
+def test_a_label_cell_of_qizhong_and_colon_names_its_money(lenient):
+    project, notices = _read(
+        OPENING,
+        ["预算数", "100", "其中：财政资金", "60", "其他资金", "40"],
+        HEADER,
+        ["产出指标", "数量指标", "活动场次", "≥10场", "计划标准"],
+        lenient=lenient,
+    )
+    assert (project.budget, project.fiscal_funds, project.other_funds) == (D(100), D(60), D(40))
+    assert notices == []
