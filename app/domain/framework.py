@@ -6,6 +6,8 @@ differently (效果指标 for 效益指标); `canonical_level1` / `canonical_lev
 the layout's name, and the document's own wording is kept for display elsewhere.
 """
 
+import re
+
 CLASSIC = "classic"
 Y2021 = "2021"
 
@@ -43,6 +45,8 @@ LEVEL2_SYNONYMS = {
     "环境效益指标": "生态效益指标",
     # Some forms repeat the 一级 name as the only 二级 under 满意度指标.
     "满意度指标": "服务对象满意度指标",
+    "社会公众或服务对象满意度指标": "服务对象满意度指标",  # the Ministry of Finance's wording
+    "社会公众满意度指标": "服务对象满意度指标",
 }
 
 _SUFFIX = "指标"
@@ -53,9 +57,19 @@ def squeeze(label):
     return "".join(label.split())
 
 
+# What a form writes around an indicator's name: 产出指标（50分）, 数量指标(20), 一、满意度指标.
+_ASIDE = re.compile(r"[（(【\[〔][^（()）【】\[\]〔〕]*[)）】\]〕]")
+_ORDINAL = re.compile(r"^[一二三四五六七八九十0-9]+[、.．]")
+
+
+def bare(label):
+    """A label squeezed, without a score or note in brackets or a leading ordinal."""
+    return _ORDINAL.sub("", _ASIDE.sub("", squeeze(label)))
+
+
 def _canonical(label, synonyms, known):
     text = squeeze(label)
-    for candidate in (text, text + _SUFFIX):
+    for candidate in (text, text + _SUFFIX, bare(text), bare(text) + _SUFFIX):
         candidate = synonyms.get(candidate, candidate)
         if candidate in known:
             return candidate

@@ -36,6 +36,16 @@ def build_document(paragraphs, flows, notices, where="文件"):
             titles += [text for row in before for text, _ in row.distinct() if text.strip()]
             chunks += found
     if not chunks:
+        words = "".join(
+            [text for _, text in paragraphs]
+            + [c for rows in flows for row in rows for c in row.cells]
+        )
+        if "整体支出绩效目标" in squeeze(words):
+            raise MalformedDocument(
+                0,
+                f"{where}是部门整体支出绩效目标表，其中没有项目：这里导入的是部门总体绩效目标"
+                "和各项目的预算项目绩效表（以“项目编码”或“项目名称”开头的行）",
+            )
         raise MalformedDocument(
             0, f"{where}中找不到任何项目的绩效表（以“项目编码”或“项目名称”开头的行）"
         )

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.domain.document import IndicatorData, MalformedDocument, Notice, ProjectData, SlotData
-from app.domain.framework import LAYOUTS, canonical_level1, squeeze
+from app.domain.framework import LAYOUTS, bare, canonical_level1, canonical_level2, squeeze
 from app.domain.numbers import NumberError, read_amount, read_percent
 
 # Label cells of the rows above the indicator table, by the field they fill.
@@ -29,18 +29,27 @@ FIELD_LABELS = {
     "项目编码": "code",
     "项目代码": "code",
     "项目名称": "name",
+    "专项名称": "name",
+    "专项项目名称": "name",  # 专项(项目)名称, brackets taken off
+    "项目专项名称": "name",
     "项目资金主要用途": "funds_use",
     "项目资金用途": "funds_use",
     "绩效目标": "goal",
     "年度绩效目标": "goal",
     "年度目标": "goal",
+    "总体目标": "goal",
+    "年度总体目标": "goal",
+    "项目总体目标": "goal",
     "预算数": "budget",
     "年度预算数": "budget",
+    "全年预算数": "budget",
     "项目总金额": "budget",
     "年度资金总额": "budget",
     "资金总额": "budget",
     "财政资金": "fiscal_funds",
     "财政拨款": "fiscal_funds",
+    "本年财政拨款": "fiscal_funds",
+    "财政拨款资金": "fiscal_funds",
     "其中财政资金": "fiscal_funds",
     "其他资金": "other_funds",
     "其中其他资金": "other_funds",
@@ -63,6 +72,9 @@ HEADER_WORDS = {
     "一级指标": "level1",
     "二级指标": "level2",
     "三级指标": "name",
+    "指标内容": "name",
+    "指标名称": "name",
+    "绩效标准": "description",
     "绩效指标描述": "description",
     "指标描述": "description",
     "指标解释": "description",
@@ -111,12 +123,11 @@ _FOOTER = re.compile(
 # refused with its place, never skipped as if the prose named no amount.
 _AMOUNT = r"([0-9][0-9.,eE+\-]*\s*(?:万元|元))"
 _CENT = Decimal("0.01")
+_PLACEHOLDER = re.compile(r"^[.…。·、\s]+$")
 _LABEL_OF = {"budget": "预算数", "fiscal_funds": "财政资金", "other_funds": "其他资金"}
 _PAIR = re.compile(r"([^\s：:，,；;。]+?)\s*[：:]\s*([^\s：:，,；;]*)")
 _LEVEL1_NAMES = {name for layout in LAYOUTS.values() for name, _ in layout}
-# What a form writes around a 一级's name: 产出指标（50分）, 效益指标(30), 一、满意度指标.
-_ASIDE = re.compile(r"[（(【\[〔][^（()）【】\[\]〔〕]*[)）】\]〕]")
-_ORDINAL = re.compile(r"^[一二三四五六七八九十0-9]+[、.．]")
+_LEVEL2_NAMES = {kid for layout in LAYOUTS.values() for _, kids in layout for kid in kids}
 # A title line names the department; a sentence of the narrative does not, whatever its numbers.
 _SENTENCE = re.compile(r"[。！？!?]")
 _TITLE_LENGTH = 80
@@ -166,9 +177,10 @@ class Row:
         return [(c, p) for c, p, a in zip(self.cells, self.places, spans, strict=True) if not a]
 
     def is_header(self):
-        """Whether this is the indicator table's header row (一级指标 … 三级指标 …)."""
+        """Whether this is the indicator table's header row (一级指标 … 三级指标 …, or a form's
+        of two levels: 一级指标 | 二级指标 | … | 指标值)."""
         words = {HEADER_WORDS.get(squeeze(cell)) for cell in self.cells}
-        return {"level1", "name"} <= words
+        return {"level1", "name"} <= words or {"level1", "level2", "target"} <= words
 
 
 def without_margin(rows):
@@ -194,7 +206,7 @@ def _opening(row):
     # Its first cell with text: a Word row may start after empty grid columns (gridBefore).
     for text, _ in row.distinct():
         if text.strip():
-            return FIELD_LABELS.get(squeeze(re.split(r"[：:]", text, maxsplit=1)[0]))
+            return FIELD_LABELS.get(_label_key(re.split(r"[：:]", text, maxsplit=1)[0])[0])
     return None
 
 
@@ -263,10 +275,14 @@ def _labels(project, row, explicit_money, notices, rules):
         if rules.pairs_in_cells and _pairs(project, text, place, explicit_money):
             position += 1
             continue
-        # `其中：财政资金` as a label cell is 其中财政资金, its value in the next cell.
-        label, unit = _unit_of(re.sub(r"^其中[：:]", "其中", squeeze(text)))
+        label, unit = _label_key(text)
         name = FIELD_LABELS.get(label)
         value, value_place = cells[position + 1] if position + 1 < len(cells) else ("", place)
+        if name is None and rules.loose_layout and _label_key(value)[0] in FIELD_LABELS:
+            # 资金情况（万元） | 资金总额 | 35: a heading over labels, not a label with its value.
+            notices.append(Notice(place, f"未识别的栏目“{text[:20]}”，已忽略"))
+            position += 1
+            continue
         if (
             rules.pairs_in_cells
             and name is None
@@ -294,8 +310,13 @@ def _known_pairs(text):
     holds (`其中：财政资金：854万元  其他资金：0万元`); a text field as its label and the rest of
     the cell, the money taken out (`项目名称：唐山市 科普经费  预算数：854万元`)."""
     plain = re.sub(r"^\s*其中\s*[：:]", "", text)
-    money = [m for m in _PAIR.finditer(plain) if _field_of(m.group(1)) in MONEY_FIELDS]
-    pairs = [(_field_of(m.group(1)), m.group(2)) for m in money]
+    money = [
+        m
+        for m in _PAIR.finditer(plain)
+        if _field_of(m.group(1)) in MONEY_FIELDS and m.group(2).strip()
+    ]
+    # `财政拨款：6923.3552万元(其中：上级…)`: the amount, not the note in brackets after it.
+    pairs = [(_field_of(m.group(1)), re.split(r"[（(]", m.group(2))[0]) for m in money]
     rest = plain
     for match in reversed(money):
         rest = rest[: match.start()] + " " + rest[match.end() :]
@@ -308,7 +329,17 @@ def _known_pairs(text):
 
 def _field_of(label):
     """The field a label in a cell names (`预算数（万元）` → budget), or None."""
-    return FIELD_LABELS.get(_unit_of(squeeze(unicodedata.normalize("NFKC", label)))[0])
+    return FIELD_LABELS.get(_label_key(label)[0])
+
+
+def _label_key(text):
+    """(key, unit) of a label cell as FIELD_LABELS knows it: squeezed, without its unit, its
+    colon and brackets; `其中：财政拨款` is 财政拨款."""
+    label, unit = _unit_of(squeeze(unicodedata.normalize("NFKC", text)))
+    key = re.sub(r"[()（）:：]", "", label)
+    if key not in FIELD_LABELS and key.startswith("其中"):
+        key = key[2:]
+    return key, unit
 
 
 def _pairs(project, text, place, explicit_money):
@@ -424,6 +455,12 @@ def _all_comparators(rows, position):
 def _indicators(project, header, rows, notices, rules):
     """The indicator rows under the header; empty 一级/二级 cells continue the cell above."""
     columns, used = _columns(header, rows, notices, rules)
+    two_levels = rules.inferred_columns and "name" not in columns and "level2" in columns
+    if two_levels:
+        # A form of two levels: its 一级 column holds the framework's 二级 (数量指标, 质量指标…),
+        # its 二级 column the indicator's name; the 一级 is the 二级's own (产出指标).
+        columns["name"], columns["level2"] = columns.pop("level2"), columns.pop("level1")
+        columns["level1"] = columns["level2"]
     missing = [word for key, word in REQUIRED_COLUMNS.items() if key not in columns]
     if missing:
         raise MalformedDocument(header.place, "指标表头缺少：" + "、".join(missing))
@@ -440,6 +477,10 @@ def _indicators(project, header, rows, notices, rules):
                 f"指标行应有{len(header.cells)}个单元格（与表头一致），实际有{len(row.cells)}个",
             )
         cell = {key: row.cells[position].strip() for key, position in columns.items()}
+        if rules.loose_layout:  # a form's placeholder row (…… in every cell) holds nothing
+            cell = {key: "" if _PLACEHOLDER.match(text) else text for key, text in cell.items()}
+        if two_levels:
+            cell["level1"] = cell["level2"] and (_parent_of(cell["level2"]) or cell["level2"])
         target, basis = _target(cell, rules)
         leaf = [cell.get("name", ""), cell.get("description", ""), target, basis]
         # 主管部门及代码 over the next project is no 一级; 产出指标（50分） is one.
@@ -447,6 +488,8 @@ def _indicators(project, header, rows, notices, rules):
         if rules.rows_below and (_is_footer(row, cell) or stranger):
             notices.append(Notice(row.place, f"表格下方的“{row.cells[0][:20]}”未导入"))
             break
+        if rules.loose_layout:
+            cell["level1"], cell["level2"] = _framework_wording(cell["level1"], cell["level2"])
         if rules.rows_below and cell["level1"] and not cell["level2"] and not any(leaf):
             if cell["level1"] != level1:  # the rows merged under it are its own
                 level1, level2 = cell["level1"], None
@@ -457,6 +500,8 @@ def _indicators(project, header, rows, notices, rules):
             raise MalformedDocument(row.place, "第一个指标行缺少一级指标")
         if cell["level2"]:
             level2 = cell["level2"]
+        elif level2 is None and rules.loose_layout and _only_child(level1):
+            level2 = _only_child(level1)  # 满意度指标 merged over the 二级 column: its one 二级
         elif level2 is None:
             raise MalformedDocument(row.place, f"一级指标“{level1}”下的第一行缺少二级指标")
         if cell["level1"] or cell["level2"]:
@@ -467,11 +512,42 @@ def _indicators(project, header, rows, notices, rules):
             )
 
 
+def _framework_wording(level1, level2):
+    """(一级, 二级) as the framework words them, where a form adds to them: a score or ordinal
+    taken off (产出指标（70分） → 产出指标), and a 二级 written across both columns
+    (社会公众或服务对象满意度指标) put under its 一级."""
+    if level1 and canonical_level1(bare(level1)) in _LEVEL1_NAMES:
+        level1 = bare(level1) if bare(level1) != squeeze(level1) else level1
+    elif level1 and not level2 and _parent_of(level1):
+        return _parent_of(level1), level1
+    if level2 and canonical_level2(bare(level2)) in _LEVEL2_NAMES:
+        level2 = bare(level2) if bare(level2) != squeeze(level2) else level2
+    return level1, level2
+
+
+def _parent_of(level2):
+    """The one 一级 a framework 二级 belongs to in every layout, or None."""
+    name = canonical_level2(bare(level2))
+    parents = {one for layout in LAYOUTS.values() for one, kids in layout if name in kids}
+    return parents.pop() if len(parents) == 1 else None
+
+
+def _only_child(level1):
+    """The one 二级 every layout has under a 一级 (满意度指标 → 服务对象满意度指标), or None."""
+    name = canonical_level1(level1)
+    children = {tuple(kids) for layout in LAYOUTS.values() for one, kids in layout if one == name}
+    if len(children) == 1:
+        (kids,) = children
+        if len(kids) == 1:
+            return kids[0]
+    return None
+
+
 def _names_level1(text):
     """Whether a 一级 cell names a 一级 indicator once what a form writes around it is taken off
     (产出指标（50分）, 一、效益指标(30)): one of the framework's (效果 → 效益指标), or another
     ending in 指标 as every 一级 of any layout does."""
-    words = _ORDINAL.sub("", _ASIDE.sub("", squeeze(text)))
+    words = bare(text)
     return canonical_level1(words) in _LEVEL1_NAMES or words.endswith("指标")
 
 

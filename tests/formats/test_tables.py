@@ -33,7 +33,7 @@ def _indicators(project):
 
 
 @pytest.mark.parametrize("level1", ["产出指标（50分）", "产出指标(50分)", "一、产出指标", "产出"])
-def test_a_level1_with_its_score_or_number_is_still_a_level1(level1):
+def test_a_level1_with_its_score_or_number_is_still_a_level1_without_them(level1):
     project, notices = _read(
         OPENING,
         HEADER,
@@ -41,8 +41,8 @@ def test_a_level1_with_its_score_or_number_is_still_a_level1(level1):
         ["效益指标(30)", "社会效益指标", "参与人次", "≥5000人次", "历史标准"],
     )
     assert _indicators(project) == [
-        (level1, "数量指标", "活动场次", "≥10场", "计划标准"),
-        ("效益指标(30)", "社会效益指标", "参与人次", "≥5000人次", "历史标准"),
+        ("产出" if level1 == "产出" else "产出指标", "数量指标", "活动场次", "≥10场", "计划标准"),
+        ("效益指标", "社会效益指标", "参与人次", "≥5000人次", "历史标准"),
     ]
     assert notices == []
 
@@ -240,3 +240,73 @@ def test_a_label_cell_of_qizhong_and_colon_names_its_money(lenient):
     )
     assert (project.budget, project.fiscal_funds, project.other_funds) == (D(100), D(60), D(40))
     assert notices == []
+
+
+def test_a_2nd_level_written_across_both_columns_goes_under_its_1st_level():
+    project, notices = _read(
+        OPENING,
+        HEADER,
+        ["产出指标", "数量指标", "活动场次", "≥10场", "计划标准"],
+        ["社会公众或服务对象满意度指标", "", "群众满意度", "≥90%", "历史标准"],
+        ["……", "……", "……", "……", "……"],
+    )
+    assert _indicators(project)[1:] == [
+        ("满意度指标", "社会公众或服务对象满意度指标", "群众满意度", "≥90%", "历史标准")
+    ]
+    assert len(project.indicators) == 2 and notices == []
+
+
+@pytest.mark.parametrize(
+    "money,found",
+    [
+        (["资金情况（万元）", "资金总额", "35", "其中：财政拨款", "30", "其他资金", "5"], (35, 30, 5)),
+        (["年度资金总额：", "20", "其中：本年财政拨款", "20", "", ""], (20, 20, None)),
+        (["财政拨款：6923.3552万元（其中：上级财政资金：3000万元）", "", "", "", "", ""], (None, D("6923.3552"), None)),
+    ],
+)  # fmt: skip
+def test_money_as_other_regions_label_it(money, found):
+    project, _ = _read(
+        ["专项（项目）名称", "农村饮水", "", ""],
+        money,
+        ["总体目标", "改善9200人饮水条件。", "", ""],
+        HEADER,
+        ["产出指标", "数量指标", "活动场次", "≥10场", "计划标准"],
+    )
+    assert project.name == "农村饮水" and project.goal == "改善9200人饮水条件。"
+    amounts = (project.budget, project.fiscal_funds, project.other_funds)
+    assert amounts == tuple(None if a is None else D(a) for a in found)
+
+
+def test_a_department_wide_table_is_refused_as_such():
+    rows = _rows(
+        ["部门整体支出绩效目标表"],
+        ["部门名称", "某研究室", "部门预算编码", "901001033"],
+        ["一级指标", "二级指标", "三级指标", "目标值"],
+        ["产出指标", "数量指标", "编纂志书", "1部"],
+    )
+    with pytest.raises(MalformedDocument, match="部门整体支出绩效目标表，其中没有项目"):
+        build_document([], [rows], [], "Excel 文件")
+
+
+def test_a_form_of_two_levels_reads_its_levels_as_the_frameworks():
+    """一级 | 二级 | 绩效标准 | 当年预期实现值, the 一级 column holding 数量指标, 质量指标…
+    (the framework's 二级) and the 二级 column the indicator's name."""
+    project, notices = _read(
+        OPENING,
+        ["一级指标", "二级指标", "绩效标准", "当年预期实现值"],
+        ["数量指标", "维修维护次数", "反映全年维修维护情况", "≥280次"],
+        ["", "安检巡察次数", "反映保卫巡检情况", "200次"],
+        ["质量指标", "验收合格率", "反映维修维护质量", ">92%"],
+        ["满意度指标", "服务对象满意度", "", "≥90%"],
+    )
+    assert [(i.level1, i.level2, i.name, i.description, i.target) for i in project.indicators] == [
+        ("产出指标", "数量指标", "维修维护次数", "反映全年维修维护情况", "≥280次"),
+        ("产出指标", "数量指标", "安检巡察次数", "反映保卫巡检情况", "200次"),
+        ("产出指标", "质量指标", "验收合格率", "反映维修维护质量", ">92%"),
+        ("满意度指标", "满意度指标", "服务对象满意度", "", "≥90%"),
+    ]
+    assert notices == []
+    with pytest.raises(MalformedDocument, match="三级指标"):  # the text layout has its three
+        _read(
+            OPENING, ["一级指标", "二级指标", "指标值"], ["数量指标", "次数", "1次"], lenient=False
+        )
