@@ -45,7 +45,7 @@ def read(data):
         book = load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as error:
         raise MalformedDocument(0, f"Excel 文件无法打开：{_reason(error)}") from None
-    rows, notices, narrative = [], [], []
+    rows, notices, narrative, others = [], [], [], []
     for sheet in book.worksheets:
         name = f"工作表“{sheet.title}”"
         if sheet.sheet_state != "visible":
@@ -60,7 +60,9 @@ def read(data):
             notices += hidden
         elif sheet.title != SUMMARY_SHEET and any(any(row.cells) for row in sheet_rows):
             notices.append(Notice(name, "中没有项目的绩效表，已跳过"))
-    return build_document(narrative, rows, notices, "Excel 文件")
+            others.append(sheet_rows)
+    # A workbook without a project: its sheets still say what it is (a 部门整体 table…).
+    return build_document(narrative, rows or others, notices, "Excel 文件")
 
 
 def _is_narrative(rows):
