@@ -2,16 +2,19 @@
 
 `init-db [--demo]`, `import FILE [--year] [--department CODE]`, `export --department CODE --year
 YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CODE]`,
-`set-password NAME`, `list-users`. Messages are for the office's administrator, so they are in
-Chinese; a refused command exits with status 1 and says why. Passwords are read from standard
-input, never from the command line, where other users of the server could see them.
+`set-password NAME`, `list-users`, `targets [FILE] [--year]` (what each 指标值 says, as JSON).
+Messages are for the office's administrator, so they are in Chinese; a refused command exits
+with status 1 and says why. Passwords are read from standard input, never from the command
+line, where other users of the server could see them.
 """
 
+import json
 import sys
 from pathlib import Path
 
 import click
 
+from app.domain import targets
 from app.domain.document import MalformedDocument
 from app.domain.permissions import ROLES
 from app.services import accounts
@@ -78,6 +81,16 @@ def register(app):
         click.echo(report.summary())
         for notice in report.notices:
             click.echo(f"  提示：{notice}")
+
+    @app.cli.command("targets")
+    @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")
+    @click.option("--year", type=int, help="计划年度：用于没写年份的期限（年底前、12月31日前）")
+    def targets_command(source, year):
+        """Read one 指标值 per line (standard input by default); print what each says, as JSON."""
+        for line in source:
+            raw = line.rstrip("\r\n")
+            if raw.strip():
+                click.echo(json.dumps(targets.parse(raw, year).as_json(), ensure_ascii=False))
 
     @app.cli.command("export")
     @click.option("--department", required=True, help="部门编码")
