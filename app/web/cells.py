@@ -13,6 +13,7 @@ from flask import Blueprint, abort, g, render_template, request, url_for
 from app.domain.fields import FIELDS, Edit, as_text, groups, version
 from app.domain.markdown import render_markdown
 from app.domain.permissions import can_edit
+from app.domain.targets import parse as parse_target
 from app.services.errors import NotFound
 from app.services.records import load, plan_of
 from app.services.saving import save_cell
@@ -98,6 +99,14 @@ class CellView:
     @property
     def rendered(self):
         return render_markdown(self.fields[0].text)
+
+    @property
+    def hint(self):
+        """What an indicator's 指标值 says (`≥ 90 %`), shown quietly under it; '' for others.
+        Deadlines without their year (年底前) get none here: the cell does not know the plan."""
+        if (self.entity, self.group) != ("indicator", "target") or self.editing:
+            return ""
+        return parse_target(self.fields[0].text).hint()
 
 
 def cell(entity, record, group, editable=False, editing=False, outcome=None):

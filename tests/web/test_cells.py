@@ -312,3 +312,22 @@ def test_hidden_characters_are_refused_in_cells(app, user, typed, code):
         assert response.status_code == 422
         assert f"含有不可见的控制字符（{code}）" in response.get_data(as_text=True)
     assert _values(app, "indicator", indicator.id, ["name"]) == {"name": indicator.name}
+
+
+@pytest.mark.parametrize(
+    "typed,hint",
+    [("≥90%", "≥ 90 %"), ("不少于10场", "≥ 10 场"), ("提高了群众的科学素质", None)],
+)
+def test_a_saved_target_shows_what_it_says_beside_it(app, user, typed, hint):
+    record = _record(app, "indicator")
+    response = user.put(
+        f"/cells/indicator/{record.id}/target", _form(record, "target", {"target": typed})
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    if hint is None:
+        assert "data-hint" not in html
+    else:
+        assert f'data-hint="{hint}"' in html
+    page = user.get(f"/projects/{record.project_id}").get_data(as_text=True)
+    assert (f'data-hint="{hint}"' in page) == (hint is not None)
