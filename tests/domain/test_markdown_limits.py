@@ -4,9 +4,12 @@ Rendering runs under a one-second alarm: a guard that fails the test if Python-M
 not a measurement (bench/markdown_render.py prints the times).
 """
 
+import gc
 import signal
+import time
 from contextlib import contextmanager
 
+import markdown
 import pytest
 
 from app.domain import markdown as markdown_module
@@ -87,3 +90,28 @@ def test_a_render_past_its_budget_shows_the_text_plain(monkeypatch):
     monkeypatch.undo()  # a render cut short is not remembered: the next one is tried afresh
     assert "<strong>甲</strong>" in render_markdown(text)
     _render.cache_clear()
+
+
+def test_the_time_a_garbage_collection_takes_is_not_the_renders(monkeypatch):
+    """A full collection of a large process can fall inside a render and take longer than the
+    whole budget; the text is still rendered, not shown plain."""
+
+    def slow_collection(phase, _info):
+        if phase == "start":  # a collection of a large heap: 150 ms of this thread's CPU
+            end = time.thread_time() + 0.15
+            while time.thread_time() < end:
+                pass
+
+    convert = markdown.Markdown.convert
+
+    def convert_with_a_collection(self, source):
+        gc.collect()
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", convert_with_a_collection)
+    gc.callbacks.append(slow_collection)
+    try:
+        html = render_markdown("1. 加强领导\n2. **强化监督**（回收期间）")
+    finally:
+        gc.callbacks.remove(slow_collection)
+    assert "<strong>强化监督</strong>" in html
