@@ -2,7 +2,8 @@
 
 `init-db [--demo]`, `import FILE [--year] [--department CODE]`, `export --department CODE --year
 YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CODE]`,
-`set-password NAME`, `list-users`, `targets [FILE] [--year]` (what each 指标值 says, as JSON).
+`set-password NAME`, `list-users`, `check --department CODE --year YYYY | --all [--format
+text|json]` (the review rules), `targets [FILE] [--year]` (what each 指标值 says, as JSON).
 Messages are for the office's administrator, so they are in Chinese; a refused command exits
 with status 1 and says why. Passwords are read from standard input, never from the command
 line, where other users of the server could see them.
@@ -17,7 +18,7 @@ import click
 from app.domain import targets
 from app.domain.document import MalformedDocument
 from app.domain.permissions import ROLES
-from app.services import accounts
+from app.services import accounts, checking
 from app.services.errors import NotFound
 from app.services.exporting import export
 from app.services.importing import ImportRefused, import_file
@@ -81,6 +82,40 @@ def register(app):
         click.echo(report.summary())
         for notice in report.notices:
             click.echo(f"  提示：{notice}")
+
+    @app.cli.command("check")
+    @click.option("--department", help="部门编码")
+    @click.option("--year", type=int, help="预算年度")
+    @click.option("--all", "every", is_flag=True, help="检查所有计划")
+    @click.option("--format", "kind", type=click.Choice(["text", "json"]), default="text")
+    def check_command(department, year, every, kind):
+        """Check plans by the review rules; exit status 1 when any finding is an error (E)."""
+        init_db()
+        if every:
+            plans = checking.every_plan()
+        elif department and year:
+            try:
+                plans = [find_plan(department, year)]
+            except NotFound:
+                click.echo(f"没有 {department} {year} 年的计划", err=True)
+                raise SystemExit(1) from None
+        else:
+            click.echo("请用 --department 与 --year 指定计划，或用 --all 检查所有计划", err=True)
+            raise SystemExit(1)
+        findings = []
+        for plan in plans:
+            found = checking.check_plan(plan)
+            findings += found
+            if kind == "text":
+                click.echo(
+                    f"{plan.department.code} {plan.department.name} {plan.year}年：{len(found)}条"
+                )
+                for f in found:
+                    where = " · ".join(part for part in (f.project, f.indicator) if part)
+                    click.echo(f"  {f.rule} {f.severity} {where}：{f.message}")
+        if kind == "json":
+            click.echo(json.dumps([f.as_json() for f in findings], ensure_ascii=False, indent=1))
+        raise SystemExit(1 if any(f.severity == "E" for f in findings) else 0)
 
     @app.cli.command("targets")
     @click.argument("source", type=click.File("r", encoding="utf-8"), default="-")

@@ -1,0 +1,412 @@
+"""Every review rule of DESIGN.md §7, each a function that yields its findings for a plan.
+
+`check(document, year, layout)` runs them all and returns `Finding`s: the rule's id, its
+severity (E blocks submitting, W warns, I informs), where (project code, indicator name,
+field) and a Chinese message saying what to change. A rule is registered by `@rule(id, sev)`
+and receives the plan `Reviewed`: its document, budget year and layout.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.domain import framework
+from app.domain.targets import parse
+
+SEVERITIES = {"E": "错误", "W": "警告", "I": "提示"}
+CODE_PATTERN = re.compile(r"^\d{6}B\d{2}[A-Z]{2}\d{4}$")  # the seed's 405002B21DX0003
+PLACEHOLDER = re.compile(r"^[\s*＊_＿…\-—－.·。、/／]*$")
+EXECUTION_RATE = re.compile(r"预算资金完成率|预算执行率|资金执行率|执行率|资金完成率")
+YEAR_NAMED = re.compile(r"((?:19|20)\d{2})\s*年")
+MAX_NAME = 100
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a reviewer would return the plan for, and where it is."""
+
+    rule: str
+    severity: str
+    message: str
+    project: str | None = None  # the project's code (its name when it has none)
+    indicator: str | None = None  # the indicator's name
+    field: str = ""
+    project_index: int | None = None  # positions in the document, for links to the cell
+    indicator_index: int | None = None
+
+    def as_json(self):
+        keys = ("rule", "severity", "project", "indicator", "field", "message")
+        return {key: getattr(self, key) for key in keys}
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """What the rules look at: a plan's document, its budget year, its layout."""
+
+    document: object
+    year: int
+    layout: str
+
+
+RULES = []
+
+
+def rule(rule_id, severity):
+    """Register a rule: a generator of (message, where) with where a dict of Finding fields."""
+
+    def register(function):
+        RULES.append((rule_id, severity, function))
+        return function
+
+    return register
+
+
+def check(document, year, layout=None):
+    """Every finding of every rule for a document of `year`, in rule order."""
+    if layout is None:
+        names = {
+            framework.canonical_level1(i.level1)
+            for project in document.projects
+            for i in project.indicators
+        }
+        layout = framework.detect_layout(names)
+    plan = Reviewed(document, int(year), layout)
+    return [
+        Finding(rule_id, severity, message, **where)
+        for rule_id, severity, function in RULES
+        for message, where in function(plan)
+    ]
+
+
+# Where a finding is.
+
+
+def _at_project(index, project, field=""):
+    return {"project": project.code or project.name, "project_index": index, "field": field}
+
+
+def _at_indicator(index, project, number, indicator, field):
+    return {
+        **_at_project(index, project, field),
+        "indicator": indicator.name or None,
+        "indicator_index": number,
+    }
+
+
+def _indicators(plan):
+    for index, project in enumerate(plan.document.projects):
+        for number, indicator in enumerate(project.indicators):
+            yield index, project, number, indicator
+
+
+def _levels(indicator):
+    return framework.canonical_level1(indicator.level1), framework.canonical_level2(
+        indicator.level2
+    )
+
+
+def _is_cost(indicator):
+    level1, level2 = _levels(indicator)
+    return level1 == "成本指标" or level2 == "成本指标"
+
+
+def _is_timeliness(indicator):
+    return _levels(indicator)[1] == "时效指标"
+
+
+# S: the shape of the table.
+
+
+@rule("S01", "E")
+def indicator_in_layout(plan):
+    pairs = set(framework.pairs(plan.layout))
+    title = framework.LAYOUT_TITLES[plan.layout]
+    for index, project, number, indicator in _indicators(plan):
+        if _levels(indicator) not in pairs:
+            yield (
+                f"“{indicator.level1}—{indicator.level2}”不在{title}中，请移到规定的一级、二级指标下",
+                _at_indicator(index, project, number, indicator, "category"),
+            )
+
+
+@rule("S02", "E")
+def output_and_benefit(plan):
+    for index, project in enumerate(plan.document.projects):
+        level1s = {_levels(i)[0] for i in project.indicators}
+        for needed in ("产出指标", "效益指标"):
+            if needed not in level1s:
+                yield f"缺少{needed}：每个项目至少要有一条{needed}", _at_project(index, project)
+
+
+@rule("S03", "W")
+def satisfaction(plan):
+    for index, project in enumerate(plan.document.projects):
+        if not any(_levels(i)[1] == "服务对象满意度指标" for i in project.indicators):
+            yield "缺少服务对象满意度指标", _at_project(index, project)
+
+
+@rule("S04", "W")
+def output_kinds(plan):
+    for index, project in enumerate(plan.document.projects):
+        level2s = {_levels(i)[1] for i in project.indicators if _levels(i)[0] == "产出指标"}
+        missing = [name for name in ("数量指标", "质量指标", "时效指标") if name not in level2s]
+        if missing:
+            yield f"产出指标缺少{'、'.join(missing)}", _at_project(index, project)
+
+
+@rule("S05", "W")
+def cost(plan):
+    for index, project in enumerate(plan.document.projects):
+        if not any(_is_cost(i) for i in project.indicators):
+            yield "缺少成本指标", _at_project(index, project)
+
+
+@rule("S07", "E")
+def name_present(plan):
+    for index, project, number, indicator in _indicators(plan):
+        where = _at_indicator(index, project, number, indicator, "name")
+        if not indicator.name.strip():
+            yield "三级指标名称为空，请填写", where
+        elif len(indicator.name) > MAX_NAME:
+            yield f"三级指标名称过长（{len(indicator.name)}字），最多{MAX_NAME}字", where
+
+
+@rule("S08", "E")
+def target_present(plan):
+    for index, project, number, indicator in _indicators(plan):
+        if PLACEHOLDER.match(indicator.target):
+            yield (
+                "指标值为空或只是占位符，请填写具体的目标值",
+                _at_indicator(index, project, number, indicator, "target"),
+            )
+
+
+@rule("S09", "E")
+def unit_present(plan):
+    for index, project, number, indicator in _indicators(plan):
+        target = parse(indicator.target, plan.year)
+        if not target.qualitative and target.date is None and not target.unit:
+            yield (
+                f"指标值“{indicator.target}”缺少计量单位（如 %、次、万元）",
+                _at_indicator(index, project, number, indicator, "target"),
+            )
+
+
+@rule("S11", "W")
+def basis_present(plan):
+    for index, project, number, indicator in _indicators(plan):
+        if not indicator.basis.strip():
+            yield (
+                "指标值确定依据为空（如 计划标准、历史标准、行业标准）",
+                _at_indicator(index, project, number, indicator, "basis"),
+            )
+
+
+@rule("S12", "W")
+def unique_names(plan):
+    for index, project in enumerate(plan.document.projects):
+        counts = Counter(i.name.strip() for i in project.indicators if i.name.strip())
+        seen = set()
+        for number, indicator in enumerate(project.indicators):
+            name = indicator.name.strip()
+            if counts[name] > 1 and name not in seen:
+                seen.add(name)
+                yield (
+                    f"三级指标“{name}”在本项目中出现了{counts[name]}次",
+                    _at_indicator(index, project, number, indicator, "name"),
+                )
+
+
+# V: what the targets say.
+
+
+@rule("V01", "W")
+def target_readable(plan):
+    for index, project, number, indicator in _indicators(plan):
+        text = indicator.target
+        looks_numeric = re.search(r"[0-9０-９≥≤><＞＜≧≦]", text)
+        if looks_numeric and parse(text, plan.year).qualitative and not PLACEHOLDER.match(text):
+            yield (
+                f"指标值“{text}”无法识别为数值或日期，请写成如 ≥90%、不少于10次、2022年12月底前",
+                _at_indicator(index, project, number, indicator, "target"),
+            )
+
+
+@rule("V02", "E")
+def rates_in_range(plan):
+    for index, project, number, indicator in _indicators(plan):
+        for condition in parse(indicator.target, plan.year).conditions:
+            if condition.unit in ("%", "百分比") and not 0 <= condition.number <= 100:
+                yield (
+                    f"比率“{indicator.target}”应在 0% 到 100% 之间",
+                    _at_indicator(index, project, number, indicator, "target"),
+                )
+                break
+
+
+@rule("V04", "W")
+def deadline_in_year(plan):
+    for index, project, number, indicator in _indicators(plan):
+        date = parse(indicator.target, plan.year).date
+        if _is_timeliness(indicator) and date and date.year != plan.year:
+            yield (
+                f"时效指标的期限 {date.isoformat()} 不在预算年度 {plan.year} 年内",
+                _at_indicator(index, project, number, indicator, "target"),
+            )
+
+
+@rule("V05", "W")
+def cost_within_budget(plan):
+    for index, project, number, indicator in _indicators(plan):
+        if not _is_cost(indicator) or project.budget is None:
+            continue
+        for condition in parse(indicator.target, plan.year).conditions:
+            amount = _in_wan(condition)
+            if amount is not None and amount > project.budget:
+                yield (
+                    f"成本指标“{indicator.target}”超过了项目预算数 {project.budget} 万元",
+                    _at_indicator(index, project, number, indicator, "target"),
+                )
+                break
+
+
+def _in_wan(condition):
+    if condition.number is None:
+        return None
+    if condition.unit == "万元":
+        return condition.number
+    if condition.unit == "元":
+        return condition.number / Decimal(10000)
+    return None
+
+
+@rule("V06", "W")
+def cost_not_at_least(plan):
+    for index, project, number, indicator in _indicators(plan):
+        target = parse(indicator.target, plan.year)
+        if _is_cost(indicator) and target.comparator in ("≥", ">") and _in_wan(target.first):
+            yield (
+                f"成本指标“{indicator.target}”是下限（≥），成本应控制在上限之内（≤）",
+                _at_indicator(index, project, number, indicator, "target"),
+            )
+
+
+@rule("V07", "W")
+def execution_rate_as_cost(plan):
+    for index, project, number, indicator in _indicators(plan):
+        if _is_cost(indicator) and EXECUTION_RATE.search(indicator.name):
+            yield (
+                f"“{indicator.name}”是预算执行率，不是成本：成本指标应写成本金额或单位成本",
+                _at_indicator(index, project, number, indicator, "name"),
+            )
+
+
+@rule("V11", "W")
+def years_named(plan):
+    for index, project in enumerate(plan.document.projects):
+        other = _other_years(project.goal, plan.year)
+        if other:
+            yield (
+                f"绩效目标中写的是{'、'.join(other)}年，预算年度是 {plan.year} 年，请核对",
+                _at_project(index, project, "goal"),
+            )
+        for number, indicator in enumerate(project.indicators):
+            other = _other_years(indicator.target, plan.year)
+            if other:
+                yield (
+                    f"指标值中写的是{'、'.join(other)}年，预算年度是 {plan.year} 年，请核对",
+                    _at_indicator(index, project, number, indicator, "target"),
+                )
+
+
+def _other_years(text, year):
+    return sorted({found for found in YEAR_NAMED.findall(text) if int(found) != year})
+
+
+# F: money and the spending plan.
+
+
+@rule("F01", "E")
+def money_adds_up(plan):
+    for index, project in enumerate(plan.document.projects):
+        parts = (project.budget, project.fiscal_funds, project.other_funds)
+        if None not in parts and project.budget != project.fiscal_funds + project.other_funds:
+            yield (
+                f"预算数 {project.budget} 应等于财政资金 {project.fiscal_funds} 与其他资金 "
+                f"{project.other_funds} 之和",
+                _at_project(index, project, "budget"),
+            )
+
+
+@rule("F02", "E")
+def spending_plan(plan):
+    for index, project in enumerate(plan.document.projects):
+        quarters = project.plan_quarters
+        where = _at_project(index, project, "plan_quarters")
+        if None in quarters:
+            yield "资金支出计划应填写四个季度的累计进度（%）", where
+        elif any(not 0 <= q <= 100 for q in quarters):
+            yield "资金支出计划的累计进度应在 0 到 100 之间", where
+        elif any(later < earlier for earlier, later in zip(quarters, quarters[1:], strict=False)):
+            yield "资金支出计划是累计进度，后一季度不能小于前一季度", where
+        elif quarters[3] != 100:
+            yield f"资金支出计划第四季度的累计进度应为 100，现为 {quarters[3]}", where
+
+
+@rule("F03", "W")
+def deadline_and_spending(plan):
+    for index, project, number, indicator in _indicators(plan):
+        date = parse(indicator.target, plan.year).date
+        quarters = project.plan_quarters
+        if not (_is_timeliness(indicator) and date and date.year == plan.year):
+            continue
+        quarter = (date.month - 1) // 3 + 1
+        spent = quarters[quarter - 1]
+        if spent is not None and spent != 100:
+            yield (
+                f"时效指标要求在第{quarter}季度内完成，但资金支出计划到该季度只有 {spent}%",
+                _at_indicator(index, project, number, indicator, "target"),
+            )
+
+
+# C: project codes. N: the narrative and the tables.
+
+
+@rule("C01", "W")
+def code_pattern(plan):
+    for index, project in enumerate(plan.document.projects):
+        if project.code and not CODE_PATTERN.match(project.code):
+            yield (
+                f"项目编码“{project.code}”不符合格式（如 405002B21DX0003）",
+                _at_project(index, project, "code"),
+            )
+
+
+@rule("C02", "E")
+def code_unique(plan):
+    department = plan.document.department_code
+    counts = Counter(p.code for p in plan.document.projects if p.code)
+    for index, project in enumerate(plan.document.projects):
+        where = _at_project(index, project, "code")
+        if not project.code:
+            yield "项目编码为空", where
+        elif counts[project.code] > 1:
+            yield f"项目编码“{project.code}”重复", where
+        elif department and not project.code.startswith(department):
+            yield f"项目编码“{project.code}”应以部门编码 {department} 开头", where
+
+
+@rule("N01", "W")
+def summaries_match(plan):
+    document = plan.document
+    if not document.summaries:
+        return
+    names = {framework.squeeze(p.name) for p in document.projects}
+    summaries = {framework.squeeze(s.name) for s in document.summaries}
+    for summary in document.summaries:
+        if framework.squeeze(summary.name) not in names:
+            yield f"分项绩效目标“{summary.name}”在绩效表中没有同名项目", {}
+    for index, project in enumerate(document.projects):
+        if framework.squeeze(project.name) not in summaries:
+            yield "分项绩效目标中没有这个项目", _at_project(index, project, "summary")
