@@ -1,13 +1,48 @@
 """A stored plan checked by the review rules (app/checks/rules.py), as the bureau reviews it."""
 
-from app.checks.rules import check
+from collections import Counter
+from dataclasses import dataclass
+
+from app.checks.rules import SEVERITIES, check
 from app.models import Department, Plan
 from app.services.exporting import plan_document
+
+
+@dataclass(frozen=True)
+class Located:
+    """A finding with the stored records it is about, for a link to the cell."""
+
+    finding: object
+    project: object | None  # the Project, or None for the plan as a whole
+    indicator_id: int | None
+
+
+__all__ = ["SEVERITIES", "Located", "check_plan", "counts", "every_plan", "located_findings"]
 
 
 def check_plan(plan):
     """The findings of every rule for a stored plan, in rule order."""
     return check(plan_document(plan), plan.year, plan.layout)
+
+
+def located_findings(plan):
+    """The plan's findings, each with its project and indicator."""
+    projects = list(plan.ordered_projects())
+    indicators = [[i.id for i in project.ordered_indicators()] for project in projects]
+    located = []
+    for finding in check(plan_document(plan, projects), plan.year, plan.layout):
+        project = indicator_id = None
+        if finding.project_index is not None:
+            project = projects[finding.project_index]
+            if finding.indicator_index is not None:
+                indicator_id = indicators[finding.project_index][finding.indicator_index]
+        located.append(Located(finding, project, indicator_id))
+    return located
+
+
+def counts(findings):
+    """{severity: how many} of findings (E, W, I)."""
+    return Counter(f.severity for f in findings)
 
 
 def every_plan():

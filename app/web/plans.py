@@ -3,6 +3,7 @@ and moving a plan through review."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
+from app.domain.fields import group_of
 from app.domain.permissions import (
     can_create_plan,
     can_edit,
@@ -12,6 +13,7 @@ from app.domain.permissions import (
     needs_department,
 )
 from app.domain.workflow import STATUSES, WorkflowError
+from app.services import checking
 from app.services.plans import (
     department_with_code,
     find_plan,
@@ -40,7 +42,39 @@ def show(department_code, year):
         projects=projects,
         total=money_totals(projects),
         editable=can_edit(g.user, plan),
+        counts=checking.counts(checking.check_plan(plan)),
     )
+
+
+@bp.get("/<department_code>/<int:year>/checks")
+def checks(department_code, year):
+    """The plan as the bureau reviews it: every rule's findings, by project, each linked to
+    its cell."""
+    plan = find_plan(department_code, year)
+    located = checking.located_findings(plan)
+    by_project = {}
+    for item in located:
+        by_project.setdefault(item.project, []).append((item, _cell_link(plan, item)))
+    return render_template(
+        "plans/checks.html",
+        plan=plan,
+        by_project=by_project,
+        counts=checking.counts([item.finding for item in located]),
+        severities=checking.SEVERITIES,
+    )
+
+
+def _cell_link(plan, item):
+    """Where a finding is on the pages: its cell on the project page, or the plan's 分项绩效目标."""
+    finding = item.finding
+    if item.project is None or finding.field == "summary":
+        return f"{plan_url(plan)}#summaries"
+    page = url_for("projects.show", project_id=item.project.id)
+    if item.indicator_id is not None:
+        group = "name" if finding.field == "category" else finding.field
+        return f"{page}#cell-{item.indicator_id}-{group}"
+    group = group_of("project", finding.field)
+    return f"{page}#cell-project-{item.project.id}-{group}" if group else page
 
 
 @bp.get("/<department_code>/<int:year>/print")
