@@ -42,11 +42,16 @@ class Finding:
 
 @dataclass(frozen=True)
 class Reviewed:
-    """What the rules look at: a plan's document, its budget year, its layout."""
+    """What the rules look at: a plan's document, its budget year, its layout, and what each
+    indicator's 指标值 says (read once for all the rules)."""
 
     document: object
     year: int
     layout: str
+    targets: dict  # id(IndicatorData) → Target
+
+    def target(self, indicator):
+        return self.targets[id(indicator)]
 
 
 RULES = []
@@ -71,7 +76,12 @@ def check(document, year, layout=None):
             for i in project.indicators
         }
         layout = framework.detect_layout(names)
-    plan = Reviewed(document, int(year), layout)
+    targets = {
+        id(i): parse(i.target, int(year))
+        for project in document.projects
+        for i in project.indicators
+    }
+    plan = Reviewed(document, int(year), layout, targets)
     return [
         Finding(rule_id, severity, message, **where)
         for rule_id, severity, function in RULES
@@ -185,7 +195,7 @@ def target_present(plan):
 @rule("S09", "E")
 def unit_present(plan):
     for index, project, number, indicator in _indicators(plan):
-        target = parse(indicator.target, plan.year)
+        target = plan.target(indicator)
         if not target.qualitative and target.date is None and not target.unit:
             yield (
                 f"指标值“{indicator.target}”缺少计量单位（如 %、次、万元）",
@@ -236,7 +246,7 @@ def target_readable(plan):
 @rule("V02", "E")
 def rates_in_range(plan):
     for index, project, number, indicator in _indicators(plan):
-        for condition in parse(indicator.target, plan.year).conditions:
+        for condition in plan.target(indicator).conditions:
             if condition.unit in ("%", "百分比") and not 0 <= condition.number <= 100:
                 yield (
                     f"比率“{indicator.target}”应在 0% 到 100% 之间",
@@ -248,7 +258,7 @@ def rates_in_range(plan):
 @rule("V04", "W")
 def deadline_in_year(plan):
     for index, project, number, indicator in _indicators(plan):
-        date = parse(indicator.target, plan.year).date
+        date = plan.target(indicator).date
         if _is_timeliness(indicator) and date and date.year != plan.year:
             yield (
                 f"时效指标的期限 {date.isoformat()} 不在预算年度 {plan.year} 年内",
@@ -261,7 +271,7 @@ def cost_within_budget(plan):
     for index, project, number, indicator in _indicators(plan):
         if not _is_cost(indicator) or project.budget is None:
             continue
-        for condition in parse(indicator.target, plan.year).conditions:
+        for condition in plan.target(indicator).conditions:
             amount = _in_wan(condition)
             if amount is not None and amount > project.budget:
                 yield (
@@ -284,7 +294,7 @@ def _in_wan(condition):
 @rule("V06", "W")
 def cost_not_at_least(plan):
     for index, project, number, indicator in _indicators(plan):
-        target = parse(indicator.target, plan.year)
+        target = plan.target(indicator)
         if _is_cost(indicator) and target.comparator in ("≥", ">") and _in_wan(target.first):
             yield (
                 f"成本指标“{indicator.target}”是下限（≥），成本应控制在上限之内（≤）",
@@ -357,7 +367,7 @@ def spending_plan(plan):
 @rule("F03", "W")
 def deadline_and_spending(plan):
     for index, project, number, indicator in _indicators(plan):
-        date = parse(indicator.target, plan.year).date
+        date = plan.target(indicator).date
         quarters = project.plan_quarters
         if not (_is_timeliness(indicator) and date and date.year == plan.year):
             continue

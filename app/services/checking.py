@@ -20,22 +20,25 @@ class Located:
 __all__ = ["SEVERITIES", "Located", "check_plan", "counts", "every_plan", "located_findings"]
 
 
-def check_plan(plan):
-    """The findings of every rule for a stored plan, in rule order."""
-    return check(plan_document(plan), plan.year, plan.layout)
+def check_plan(plan, projects=None):
+    """The findings of every rule for a stored plan, in rule order (`projects`: its projects,
+    when the caller has them already)."""
+    return check(plan_document(plan, projects), plan.year, plan.layout)
 
 
 def located_findings(plan):
-    """The plan's findings, each with its project and indicator."""
+    """The plan's findings, each with its project and indicator (the document names each
+    indicator's stored id, as an export does)."""
     projects = list(plan.ordered_projects())
-    indicators = [[i.id for i in project.ordered_indicators()] for project in projects]
+    document = plan_document(plan, projects)
     located = []
-    for finding in check(plan_document(plan, projects), plan.year, plan.layout):
+    for finding in check(document, plan.year, plan.layout):
         project = indicator_id = None
         if finding.project_index is not None:
             project = projects[finding.project_index]
             if finding.indicator_index is not None:
-                indicator_id = indicators[finding.project_index][finding.indicator_index]
+                data = document.projects[finding.project_index].indicators
+                indicator_id = int(data[finding.indicator_index].identity)
         located.append(Located(finding, project, indicator_id))
     return located
 

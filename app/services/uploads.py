@@ -10,6 +10,7 @@ asked to look again. Editors import into their own department, admins into any; 
 or approved plan is not changed (the workflow's rules).
 """
 
+import copy
 import datetime
 import hashlib
 import secrets
@@ -98,9 +99,11 @@ def confirm(user, token, applied, seen):
         document = _document(user, upload)
         # Held to the end: nobody writes the plan between the check and the import.
         lock_target(document, upload.year, upload.department_code)
-        if fingerprint(_import(user, upload, document, dry_run=True)) != seen:
+        # The import fills in what the file leaves out: each run gets its own copy.
+        preview = _import(user, upload, copy.deepcopy(document), dry_run=True)
+        if fingerprint(preview) != seen:
             raise PreviewOutdated("预览之后计划已被修改（或文件已变），请重新查看预览后再确认。")
-        report = _import(user, upload, _document(user, upload), only=set(applied))
+        report = _import(user, upload, document, only=set(applied))
         upload.delete_instance()
     return report
 

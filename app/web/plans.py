@@ -42,7 +42,7 @@ def show(department_code, year):
         projects=projects,
         total=money_totals(projects),
         editable=can_edit(g.user, plan),
-        counts=checking.counts(checking.check_plan(plan)),
+        counts=checking.counts(checking.check_plan(plan, projects)),
     )
 
 
