@@ -20,6 +20,8 @@ PLACEHOLDER = re.compile(r"^[\s*＊_＿…\-—－.·。、/／]*$")
 EXECUTION_RATE = re.compile(r"预算资金完成率|预算执行率|资金执行率|执行率|资金完成率")
 YEAR_NAMED = re.compile(r"((?:19|20)\d{2})\s*年")
 MAX_NAME = 100
+# 万元: one project's 预算数 above this is a slip of the unit (元 typed as 万元), not a budget.
+IMPLAUSIBLE_BUDGET = Decimal(100000)
 
 
 @dataclass(frozen=True)
