@@ -100,6 +100,8 @@ class Plan(BaseModel):
     unmatched_summaries = TextField(default="")
     status = CharField(default="draft")  # see app/domain/workflow.py
     status_reason = TextField(default="")
+    # Why the editors changed the plan after its approval (调整), until the change is approved.
+    adjustment = TextField(default="")
 
     class Meta:
         indexes = ((("department", "year"), True),)
@@ -372,6 +374,22 @@ class Upload(BaseModel):
     created_at = DateTimeField(default=datetime.datetime.now)
 
 
+class PlanVersion(BaseModel):
+    """A plan as approved, frozen: its document in canonical JSON (app/formats/snapshot.py) and
+    the digest of that text. Written once, at approval; never updated."""
+
+    plan = ForeignKeyField(Plan, backref="versions", on_delete="CASCADE")
+    number = IntegerField()  # 1 for the first approval, 2 for the first 调整 approved …
+    approved_at = DateTimeField(default=datetime.datetime.now)
+    approved_by = CharField()
+    reason = TextField(default="")  # the 调整's reason; '' for the first approval
+    document = TextField()
+    digest = CharField()
+
+    class Meta:
+        indexes = ((("plan", "number"), True),)
+
+
 MODELS = [
     Department,
     Plan,
@@ -386,4 +404,5 @@ MODELS = [
     LoginEvent,
     Comment,
     Upload,
+    PlanVersion,
 ]

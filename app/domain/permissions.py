@@ -3,7 +3,8 @@
 viewer reads; editor reads and edits the plans of its own department and resolves comments on
 them; reviewer reads, comments on projects and rows, and returns or approves submitted plans;
 admin does everything, users included. What a plan's status allows binds everyone, admins too:
-a submitted plan waits for its review, an approved one is frozen.
+a submitted plan waits for its review, an approved one is frozen until its editors start an
+调整 (adjustment), which is reviewed again.
 
 The services ask these again inside their write transactions (app/services/records.py), so a
 status changed by someone else between the page and the save is seen.
@@ -14,7 +15,7 @@ ROLES = (VIEWER, EDITOR, REVIEWER, ADMIN)
 ROLE_TITLES = {VIEWER: "领导（查看）", EDITOR: "填报人", REVIEWER: "审核人", ADMIN: "管理员"}
 
 # Plan statuses in which a plan may be changed (see app/domain/workflow.py), and the frozen one.
-EDITABLE_STATUSES = ("draft", "returned")
+EDITABLE_STATUSES = ("draft", "returned", "adjusting")
 FROZEN_STATUSES = ("approved",)
 
 
@@ -60,6 +61,13 @@ def can_submit(user, plan):
     return can_read(user) and (
         user.role == ADMIN or (user.role == EDITOR and user.department_id == plan.department_id)
     )
+
+
+def can_take_action(user, plan, action):
+    """Whether `user` may take a workflow action on a plan (whatever its status): submitting
+    and starting an 调整 are for those who answer for the plan; returning and approving for
+    reviewers."""
+    return can_submit(user, plan) if action in ("submit", "adjust") else can_review(user)
 
 
 def can_review(user):

@@ -2,29 +2,63 @@
 
 The plan is re-read and locked inside the transaction, and the user's right asked there, so a
 save and a submit that meet cannot both win: the save lands before the submit or is refused.
+Submitting is refused while the review rules find an error or a comment is open; approving
+freezes the plan as a version (app/services/versions.py); an 调整 keeps its reason until the
+changed plan is approved.
 """
 
 from app.db import database
-from app.domain.permissions import can_review, can_submit
-from app.domain.workflow import STATUSES, next_status
+from app.domain.permissions import can_take_action
+from app.domain.workflow import STATUSES, WorkflowError, next_status, submit_blockers
+from app.models import Comment, Project
+from app.services.checking import check_plan
 from app.services.errors import Forbidden
 from app.services.history import record_change
 from app.services.records import lock_plan
+from app.services.versions import freeze
 
 
 def change_status(user, plan_id, action, reason=""):
     """Move a plan to the status an action leads to, as `user`; WorkflowError saying why not,
     Forbidden when the user may not take the action. Returns the plan as it is now."""
-    reason = reason.strip()
+    reason = reason.replace("\r\n", "\n").strip()
     with database.atomic():
         plan = lock_plan(plan_id, exclusive=True)
-        allowed = can_submit(user, plan) if action == "submit" else can_review(user)
-        if not allowed:
+        if not can_take_action(user, plan, action):
             raise Forbidden(f"{action} plan {plan_id}")
         target = next_status(plan.status, action, reason)
+        if action == "submit":
+            blockers = submit_blockers(_errors(plan), open_comments(plan))
+            if blockers:
+                raise WorkflowError(blockers)
+        if action == "approve":
+            freeze(plan, user)
+            plan.adjustment = ""
+        elif action == "adjust":
+            plan.adjustment = reason
         old = plan.status
         plan.status, plan.status_reason = target, reason
-        plan.save(only=[type(plan).status, type(plan).status_reason])
+        model = type(plan)
+        plan.save(only=[model.status, model.status_reason, model.adjustment])
         note = f"{STATUSES[target]}：{reason}" if reason else STATUSES[target]
         record_change("plan", plan, "status", "status", STATUSES[old], note, user.username)
         return plan
+
+
+def _errors(plan):
+    """The messages of the plan's E findings, each saying where."""
+    return [
+        f"{f.project}：{f.message}" if f.project else f.message
+        for f in check_plan(plan)
+        if f.severity == "E"
+    ]
+
+
+def open_comments(plan):
+    """How many comments on the plan's live projects nobody has marked resolved."""
+    return (
+        Comment.select()
+        .join(Project)
+        .where((Project.plan == plan) & Project.not_deleted() & Comment.resolved_at.is_null())
+        .count()
+    )

@@ -2,8 +2,8 @@
 
 Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
 `cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
-confirm) and `exports` (Word and Excel downloads). Shared, never a blueprint:
-`access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
+confirm), `exports` (Word and Excel downloads) and `versions` (approved versions, comparing).
+Shared, never a blueprint: `access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
 May import: Flask and its extensions, `app.domain` and `app.services`; never `app.models` or
@@ -31,6 +31,7 @@ from app.web import (
     plans,
     projects,
     users,
+    versions,
 )
 from app.web.hx import HTMX_CONFIG, htmx
 
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     comments,
     imports,
     exports,
+    versions,
 )
 
 

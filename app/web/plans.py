@@ -7,13 +7,12 @@ from app.domain.fields import group_of
 from app.domain.permissions import (
     can_create_plan,
     can_edit,
-    can_review,
     can_start_plans,
-    can_submit,
+    can_take_action,
     needs_department,
 )
 from app.domain.workflow import STATUSES, WorkflowError
-from app.services import checking
+from app.services import checking, versions
 from app.services.plans import (
     department_with_code,
     find_plan,
@@ -43,6 +42,8 @@ def show(department_code, year):
         total=money_totals(projects),
         editable=can_edit(g.user, plan),
         counts=checking.counts(checking.check_plan(plan, projects)),
+        latest_version=versions.latest_number(plan),
+        has_last_year=versions.has_plan_of(plan, plan.year - 1),
     )
 
 
@@ -120,11 +121,15 @@ def add_project(department_code, year):
     return redirect(url_for("projects.show", project_id=project.id), code=303)
 
 
-@bp.post("/<department_code>/<int:year>/<any(submit, return, approve):action>")
+@bp.post("/<department_code>/<int:year>/<any(submit, return, approve, adjust):action>")
 def review(department_code, year, action):
-    """Submit a plan for review (its editors), or return or approve it (reviewers)."""
+    """Submit a plan for review or start an 调整 of an approved one (its editors), or return
+    or approve it (reviewers). Approving asks to be confirmed: it freezes the plan."""
     plan = find_plan(department_code, year)
-    require(can_submit(g.user, plan) if action == "submit" else can_review(g.user))
+    require(can_take_action(g.user, plan, action))
+    if action == "approve" and request.form.get("confirm") != "yes":
+        flash("批复前请勾选“已核对，确认批复”。批复后将保存为不可更改的版本。", "error")
+        return redirect(plan_url(plan) + "#approve", code=303)
     try:
         plan = change_status(g.user, plan.id, action, request.form.get("reason", ""))
     except WorkflowError as error:

@@ -56,7 +56,7 @@ def _edit(client, plan):
 def _review(client, plan):
     token = _token(client)
     url = f"/plans/{plan.department.code}/{plan.year}/approve"
-    return client.post(url, data={"csrf_token": token})
+    return client.post(url, data={"csrf_token": token, "confirm": "yes"})
 
 
 def _comment(client, plan):
