@@ -238,7 +238,7 @@ def target_readable(plan):
     for index, project, number, indicator in _indicators(plan):
         text = indicator.target
         looks_numeric = re.search(r"[0-9０-９≥≤><＞＜≧≦]", text)
-        if looks_numeric and parse(text, plan.year).qualitative and not PLACEHOLDER.match(text):
+        if looks_numeric and plan.target(indicator).qualitative and not PLACEHOLDER.match(text):
             yield (
                 f"指标值“{text}”无法识别为数值或日期，请写成如 ≥90%、不少于10次、2022年12月底前",
                 _at_indicator(index, project, number, indicator, "target"),

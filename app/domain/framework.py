@@ -6,6 +6,7 @@ differently (效果指标 for 效益指标); `canonical_level1` / `canonical_lev
 the layout's name, and the document's own wording is kept for display elsewhere.
 """
 
+import functools
 import re
 
 CLASSIC = "classic"
@@ -80,11 +81,14 @@ _ALL_LEVEL1 = {name for layout in LAYOUTS.values() for name, _ in layout}
 _ALL_LEVEL2 = {child for layout in LAYOUTS.values() for _, children in layout for child in children}
 
 
+# A plan repeats a handful of labels thousands of times, and every rule asks for them.
+@functools.lru_cache(maxsize=4096)
 def canonical_level1(label):
     """The framework's name for a 一级 label (效果指标 → 效益指标); unknown labels come back squeezed."""
     return _canonical(label, LEVEL1_SYNONYMS, _ALL_LEVEL1)
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_level2(label):
     """The framework's name for a 二级 label (进度指标 → 时效指标); unknown labels come back squeezed."""
     return _canonical(label, LEVEL2_SYNONYMS, _ALL_LEVEL2)

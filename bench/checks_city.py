@@ -1,0 +1,146 @@
+"""The review rules over a whole city: 100 departments × 30 projects (~12 indicators each).
+
+Builds the city in a fresh SQLite database (each department's plan imported as a document:
+the seed's three projects repeated with their own codes, names and a few faults), then times:
+  - rules: `check(document)` of every plan's Document already in memory (app/checks/rules.py);
+  - ceiling: bare Peewee fetching every plan's projects and indicators as tuples, nothing
+    else — the least a check of stored plans must pay;
+  - read: every plan's Document from the database (`plan_document`), no rules;
+  - stored: `check_plan(plan)` for every plan, as `flask check --all` does (read + rules);
+and prints seconds, per-plan figures and the ratio of stored to its ceiling, then JSON.
+
+    .venv/bin/python bench/checks_city.py [--departments 100] [--projects 30]
+"""
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _documents(departments, projects):
+    """One Document per department, each of `projects` projects."""
+    from app.formats.text import read
+    from app.services.setup import DEMO_FILE
+
+    data = DEMO_FILE.read_bytes()
+    documents = []
+    for number in range(departments):
+        document = read(data)
+        code = f"{400001 + number}"
+        document.department_code, document.department_name = code, f"唐山市第{number + 1}局"
+        document.title = "2021年部门总体绩效目标及保障措施"
+        document.projects, document.summaries = [], []
+        for index in range(projects):
+            project = read(data).projects[index % 3]
+            project.code = f"{code}B21XX{index:04d}"
+            project.name = f"{project.name}（{index + 1}）"
+            for extra in range(6):  # ~12 indicators a project
+                copy = type(project.indicators[0])(**vars(project.indicators[extra % 6]))
+                copy.name = f"{copy.name}{extra}"
+                if (number + index + extra) % 17 == 0:
+                    copy.target = "120%"  # a rate out of range: an error to find
+                project.indicators.append(copy)
+            document.projects.append(project)
+        documents.append(document)
+    return documents
+
+
+def _timed(function, items):
+    """Seconds per item and in all."""
+    each = []
+    for item in items:
+        started = time.perf_counter()
+        function(item)
+        each.append(time.perf_counter() - started)
+    return each
+
+
+def _bare_fetch(plan):
+    """The plan's projects and indicators, as plain tuples: the bare stack's ceiling."""
+    from app.models import Indicator, Project
+
+    list(Project.select().where(Project.plan == plan).tuples())
+    query = Indicator.select().join(Project).where(Project.plan == plan)
+    return list(query.tuples())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--departments", type=int, default=100)
+    parser.add_argument("--projects", type=int, default=30)
+    options = parser.parse_args()
+
+    from app import create_app
+    from app.checks.rules import check
+    from app.services import checking
+    from app.services.exporting import plan_document
+    from app.services.importing import import_document
+    from app.services.setup import init_db
+
+    documents = _documents(options.departments, options.projects)
+    indicators = sum(len(p.indicators) for d in documents for p in d.projects)
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(
+            {"DATABASE_URL": f"sqlite:///{folder}/city.sqlite3", "SECRET_KEY": "bench"},
+            instance_path=folder,
+        )
+        with app.app_context():
+            init_db()
+            started = time.perf_counter()
+            for document in documents:
+                import_document(document, 2021)
+            built = time.perf_counter() - started
+            plans = checking.every_plan()
+            rules = _timed(lambda d: check(d, 2021, "classic"), documents)
+            ceiling = _timed(_bare_fetch, plans)
+            read = _timed(plan_document, plans)
+            found = []
+            stored = _timed(lambda p: found.extend(checking.check_plan(p)), plans)
+
+    def row(name, each):
+        total = sum(each)
+        return {
+            "step": name,
+            "seconds": round(total, 3),
+            "per_plan_ms_p50": round(statistics.median(each) * 1000, 2),
+            "per_plan_ms_max": round(max(each) * 1000, 2),
+        }
+
+    results = [row("rules (in memory)", rules), row("ceiling: bare fetch", ceiling)]
+    results.append(row("read plans (Document)", read))
+    results.append(row("check every stored plan", stored))
+    summary = {
+        "departments": options.departments,
+        "projects": options.departments * options.projects,
+        "indicators": indicators,
+        "build_seconds": round(built, 1),
+        "findings": len(found),
+        "errors": sum(f.severity == "E" for f in found),
+        "stored_to_ceiling": round(sum(stored) / sum(ceiling), 2),
+        "steps": results,
+    }
+    print(
+        f"城市：{summary['departments']}个部门、{summary['projects']}个项目、"
+        f"{indicators}条指标（建库 {summary['build_seconds']} s）"
+    )
+    for item in results:
+        print(
+            f"  {item['step']:<26} {item['seconds']:>8.3f} s   每个计划 p50 "
+            f"{item['per_plan_ms_p50']:>7.2f} ms  最长 {item['per_plan_ms_max']:>7.2f} ms"
+        )
+    print(
+        f"  发现 {summary['findings']} 条（错误 {summary['errors']} 条）；"
+        f"检查/读取上限 = {summary['stored_to_ceiling']}"
+    )
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
