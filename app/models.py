@@ -25,7 +25,7 @@ from peewee import (
 )
 
 from app.db import database
-from app.domain import framework
+from app.domain import framework, targets
 from app.domain.numbers import AMOUNT_PLACES, PERCENT_PLACES
 
 
@@ -244,9 +244,22 @@ class Indicator(SoftDeleted, BaseModel):
     name = TextField(default="")
     description = TextField(default="")
     target = TextField(default="")
+    # What `target` says (app/domain/targets.py Target.parts), read again whenever it is saved.
+    target_parts = TextField(default="")
     basis = TextField(default="")
     position = IntegerField(default=0)
     deleted_at = DateTimeField(null=True)
+
+    def save(self, *args, **kwargs):
+        """Save, reading the 指标值 again (with the plan's year) when it is among what is saved:
+        every path that writes a target — a cell, an import, a new row, a copy — stores its parts."""
+        only = kwargs.get("only")
+        if only is None or any(getattr(f, "name", f) == "target" for f in only):
+            year = self.project.plan.year
+            self.target_parts = targets.parse(self.target, year).parts()
+            if only is not None:
+                kwargs["only"] = [*only, type(self).target_parts]
+        return super().save(*args, **kwargs)
 
 
 class Change(BaseModel):

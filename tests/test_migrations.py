@@ -58,6 +58,8 @@ def test_upgrading_keeps_the_data_of_the_first_schema(tmp_path):
     project = Project.get_by_id(1)
     assert (project.name, project.budget, project.deleted_at) == ("科普专项", 100, None)
     assert [i.target for i in project.ordered_indicators()] == ["4次"]
+    # 0012: what the target says, read with its plan's year
+    assert [i.target_parts for i in project.ordered_indicators()] == ['[["=","4","次",null]]']
 
 
 def _a_plan_under_0004(tmp_path):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.domain import framework
-from app.domain.targets import parse
+from app.domain.targets import Target, parse
 
 SEVERITIES = {"E": "错误", "W": "警告", "I": "提示"}
 CODE_PATTERN = re.compile(r"^\d{6}B\d{2}[A-Z]{2}\d{4}$")  # the seed's 405002B21DX0003
@@ -79,7 +79,9 @@ def check(document, year, layout=None):
         }
         layout = framework.detect_layout(names)
     targets = {
-        id(i): parse(i.target, int(year))
+        id(i): Target.from_parts(i.target, i.target_parts)
+        if i.target_parts
+        else parse(i.target, int(year))
         for project in document.projects
         for i in project.indicators
     }

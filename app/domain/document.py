@@ -53,6 +53,7 @@ class IndicatorData:
     basis: str
     line: int | str
     identity: str = ""  # the stored indicator an exported file says this row is (rename-proof)
+    target_parts: str = ""  # what the 指标值 says, as stored (Target.parts); '' read from a file
 
 
 @dataclass

@@ -10,6 +10,7 @@ has neither a number nor a date is qualitative (提高了群众的科学素质).
 
 import calendar
 import datetime
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -108,6 +109,35 @@ class Target:
     def hint(self):
         """What the page shows under the cell: `≥ 90 %`, `≤ 2021-12-31`, `90 % – 95 %`, or ''."""
         return "，".join(str(condition) for condition in self.conditions)
+
+    def parts(self):
+        """The conditions as stored beside the raw text (app/models.py Indicator.target_parts):
+        compact JSON, `[]` when qualitative; `Target.from_parts` reads it back."""
+        return json.dumps(
+            [
+                [c.comparator, None if c.number is None else _plain(c.number), c.unit]
+                + [c.date.isoformat() if c.date else None]
+                for c in self.conditions
+            ],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    @classmethod
+    def from_parts(cls, raw, parts):
+        """The target `raw` whose conditions were stored as `parts`."""
+        return cls(
+            raw,
+            tuple(
+                Condition(
+                    comparator,
+                    None if number is None else Decimal(number),
+                    unit,
+                    None if date is None else datetime.date.fromisoformat(date),
+                )
+                for comparator, number, unit, date in json.loads(parts)
+            ),
+        )
 
     def as_json(self):
         """The parts as `flask targets` prints them: the number as exact text, the date as ISO."""

@@ -85,6 +85,7 @@ def _project(project, rows):
                     indicator.basis,
                     line=0,
                     identity=str(indicator.id),
+                    target_parts=indicator.target_parts,
                 )
             )
     return data

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.domain.targets import parse
+from app.domain.targets import Target, parse
 
 TABLE = Path(__file__).parent.parent / "fixtures" / "targets.tsv"
 YEAR = 2022  # the plan's year, for deadlines that do not write theirs
@@ -109,3 +109,11 @@ def test_the_shapes_the_design_names(raw, comparator, number, unit, date):
     assert (parts["comparator"], parts["number"], parts["unit"], parts["date"]) == (
         comparator, number, unit, date,
     )  # fmt: skip
+
+
+def test_the_parts_stored_beside_a_target_read_back_as_the_same_target():
+    for row in _rows():
+        target = parse(row["raw"], YEAR)
+        assert Target.from_parts(row["raw"], target.parts()) == target, row["raw"]
+    assert parse("提高群众科学素质", YEAR).parts() == "[]"
+    assert parse("≥90%且≤100%", YEAR).parts() == '[["≥","90","%",null],["≤","100","%",null]]'
