@@ -57,6 +57,7 @@ def test_upgrading_keeps_the_data_of_the_first_schema(tmp_path):
     assert migrate() == ALL[1:]
     project = Project.get_by_id(1)
     assert (project.name, project.budget, project.deleted_at) == ("科普专项", 100, None)
+    assert project.continuing is False  # 0010: entered for its year, not carried over
     assert [i.target for i in project.ordered_indicators()] == ["4次"]
 
 

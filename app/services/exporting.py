@@ -46,6 +46,7 @@ def _project(project):
         plan_quarters=list(project.quarters),
         goal=project.goal,
         summary=project.summary,
+        continuing=project.continuing,
     )
     _, rows, _ = project_table(project)
     level1 = level2 = ""
