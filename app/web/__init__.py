@@ -2,7 +2,8 @@
 
 Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
 `cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
-confirm) and `exports` (Word and Excel downloads). Shared, never a blueprint:
+confirm), `exports` (Word and Excel downloads) and `next_year` (next year's plan from this
+one). Shared, never a blueprint:
 `access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
@@ -28,6 +29,7 @@ from app.web import (
     imports,
     indicators,
     links,
+    next_year,
     plans,
     projects,
     users,
@@ -46,6 +48,7 @@ BLUEPRINTS = (
     comments,
     imports,
     exports,
+    next_year,
 )
 
 
@@ -64,5 +67,6 @@ def register(app):
     app.jinja_env.globals["workflow"] = workflow
     cells.register(app)
     links.register(app)
+    next_year.register(app)
     headers.register(app)
     errors.register(app)
