@@ -208,6 +208,8 @@ class Project(SoftDeleted, BaseModel):
     summary = TextField(default="")
     position = IntegerField(default=0)
     deleted_at = DateTimeField(null=True)
+    # 延续: carried over from last year's plan (app/services/next_year.py), not new this year.
+    continuing = BooleanField(default=False)
 
     class Meta:
         indexes = ((("plan", "code"), False),)

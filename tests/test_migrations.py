@@ -7,6 +7,7 @@ from playhouse.migrations import Runner
 
 from app.db import MIGRATIONS, connect_database, migrate
 from app.models import MODELS, Change, Project
+from app.services.setup import read_unread_targets
 
 ALL = sorted(path.stem for path in MIGRATIONS.glob("[0-9]*.py"))
 
@@ -57,8 +58,11 @@ def test_upgrading_keeps_the_data_of_the_first_schema(tmp_path):
     assert migrate() == ALL[1:]
     project = Project.get_by_id(1)
     assert (project.name, project.budget, project.deleted_at) == ("科普专项", 100, None)
+    assert project.continuing is False  # 0010: entered for its year, not carried over
     assert [i.target for i in project.ordered_indicators()] == ["4次"]
-    # 0012: what the target says, read with its plan's year
+    # 0012: what the target says, read with its plan's year by init-db
+    assert [i.target_parts for i in project.ordered_indicators()] == [""]
+    assert read_unread_targets() == 1 and read_unread_targets() == 0
     assert [i.target_parts for i in project.ordered_indicators()] == ['[["=","4","次",null]]']
 
 

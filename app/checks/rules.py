@@ -16,6 +16,7 @@ from app.domain.targets import Target, parse
 
 SEVERITIES = {"E": "错误", "W": "警告", "I": "提示"}
 CODE_PATTERN = re.compile(r"^\d{6}B\d{2}[A-Z]{2}\d{4}$")  # the seed's 405002B21DX0003
+CODE_YEAR = re.compile(r"^\d{6}B(\d{2})[A-Z]{2}\d{4}$")  # its year: B21 is 2021
 PLACEHOLDER = re.compile(r"^[\s*＊_＿…\-—－.·。、/／]*$")
 EXECUTION_RATE = re.compile(r"预算资金完成率|预算执行率|资金执行率|执行率|资金完成率")
 YEAR_NAMED = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -316,26 +317,41 @@ def execution_rate_as_cost(plan):
             )
 
 
+# The texts a plan copied from last year's carries over, where a year other than the budget year
+# is most likely left from last year: (field, label), of the plan, a project, an indicator.
+PLAN_TEXTS = (("overall_goal", "部门总体绩效目标"), ("safeguards", "保障措施"))
+PROJECT_TEXTS = (("funds_use", "项目资金主要用途"), ("goal", "绩效目标"))
+INDICATOR_TEXTS = (("name", "三级指标名称"), ("description", "绩效指标描述"), ("target", "指标值"))
+
+
 @rule("V11", "W")
 def years_named(plan):
-    for index, project in enumerate(plan.document.projects):
-        other = _other_years(project.goal, plan.year)
-        if other:
-            yield (
-                f"绩效目标中写的是{'、'.join(other)}年，预算年度是 {plan.year} 年，请核对",
-                _at_project(index, project, "goal"),
-            )
+    document = plan.document
+    for name, label in PLAN_TEXTS:
+        yield from _years_in(getattr(document, name), label, plan.year, {"field": name})
+    by_name = {framework.squeeze(p.name): index for index, p in enumerate(document.projects)}
+    for summary in document.summaries:
+        index = by_name.get(framework.squeeze(summary.name))
+        if index is None:
+            where = {"field": "summary"}
+        else:
+            where = _at_project(index, document.projects[index], "summary")
+        label = f"分项绩效目标“{summary.name}”"
+        yield from _years_in(summary.markdown, label, plan.year, where)
+    for index, project in enumerate(document.projects):
+        for name, label in PROJECT_TEXTS:
+            where = _at_project(index, project, name)
+            yield from _years_in(getattr(project, name), label, plan.year, where)
         for number, indicator in enumerate(project.indicators):
-            other = _other_years(indicator.target, plan.year)
-            if other:
-                yield (
-                    f"指标值中写的是{'、'.join(other)}年，预算年度是 {plan.year} 年，请核对",
-                    _at_indicator(index, project, number, indicator, "target"),
-                )
+            for name, label in INDICATOR_TEXTS:
+                where = _at_indicator(index, project, number, indicator, name)
+                yield from _years_in(getattr(indicator, name), label, plan.year, where)
 
 
-def _other_years(text, year):
-    return sorted({found for found in YEAR_NAMED.findall(text) if int(found) != year})
+def _years_in(text, label, year, where):
+    other = sorted({found for found in YEAR_NAMED.findall(text) if int(found) != year})
+    if other:
+        yield f"{label}中写的是{'、'.join(other)}年，预算年度是 {year} 年，请核对", where
 
 
 # F: money and the spending plan.
@@ -409,6 +425,30 @@ def code_unique(plan):
             yield f"项目编码“{project.code}”重复", where
         elif department and not project.code.startswith(department):
             yield f"项目编码“{project.code}”应以部门编码 {department} 开头", where
+
+
+@rule("C03", "W")
+def code_year(plan):
+    """A code names the year its project was set up (the seed's 405002B19DX0002 runs in 2021):
+    a year after the budget year is a slip; an earlier one is asked about where the project
+    was carried over from last year's plan, whose codes came with it."""
+    for index, project in enumerate(plan.document.projects):
+        coded = CODE_YEAR.match(project.code)
+        if not coded:
+            continue
+        named = 2000 + int(coded.group(1))
+        where = _at_project(index, project, "code")
+        if named > plan.year:
+            yield (
+                f"项目编码“{project.code}”中的年份是{named}年，晚于预算年度 {plan.year} 年，请核对",
+                where,
+            )
+        elif named < plan.year and project.continuing:
+            yield (
+                f"项目编码“{project.code}”中的年份是{named}年（随上年度的计划复制而来），"
+                f"预算年度是 {plan.year} 年：请核对本年度的项目编码",
+                where,
+            )
 
 
 @rule("N01", "W")

@@ -80,6 +80,7 @@ class ProjectData:
     slots: list = field(default_factory=list)
     indicators: list = field(default_factory=list)
     lines: dict = field(default_factory=dict)  # field → line of its value in the file
+    continuing: bool = False  # 延续: carried over from last year's plan (a stored plan says so)
 
 
 @dataclass

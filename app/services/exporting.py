@@ -65,6 +65,7 @@ def _project(project, rows):
         plan_quarters=list(project.quarters),
         goal=project.goal,
         summary=project.summary,
+        continuing=project.continuing,
     )
     level1 = level2 = ""
     for row in rows:

@@ -58,11 +58,12 @@ def plan_by_id(plan_id):
     return plan
 
 
-def create_plan(department, year, layout, user=""):
-    """A new, empty plan of a department for a year, recorded as created by `user`."""
+def create_plan(department, year, layout, user="", note=""):
+    """A new, empty plan of a department for a year, recorded as created by `user` (with a
+    `note` of where it came from, if any)."""
     with database.atomic():
         plan = Plan.create(department=department, year=year, layout=layout)
-        record_change("plan", plan, "create", new=f"{year}年", user=user)
+        record_change("plan", plan, "create", new=f"{year}年{note}", user=user)
     return plan
 
 

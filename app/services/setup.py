@@ -3,8 +3,8 @@
 import secrets
 from pathlib import Path
 
-from app.db import migrate
-from app.models import Category, Plan
+from app.db import database, migrate
+from app.models import Category, Indicator, Plan, Project
 from app.services import accounts
 from app.services.importing import import_file
 
@@ -19,9 +19,30 @@ def init_db(demo=False):
     """
     migrate()
     Category.sync_framework()
+    read_unread_targets()
     if demo and not Plan.select().exists():
         return import_file(DEMO_FILE, user=DEMO_USER)
     return None
+
+
+def read_unread_targets(batch=500):
+    """Store what each 指标值 says where it was never read (rows from before the parts were
+    stored); the model reads it with its plan's year on save. Returns how many were read."""
+    done = 0
+    while True:
+        with database.atomic():
+            rows = list(
+                Indicator.select(Indicator, Project, Plan)
+                .join(Project)
+                .join(Plan)
+                .where(Indicator.target_parts == "")
+                .limit(batch)
+            )
+            for indicator in rows:
+                indicator.save(only=[Indicator.target])
+        done += len(rows)
+        if len(rows) < batch:
+            return done
 
 
 def ensure_admin():

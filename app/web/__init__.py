@@ -2,8 +2,9 @@
 
 Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
 `cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
-confirm), `exports` (Word and Excel downloads) and `versions` (approved versions, comparing).
-Shared, never a blueprint: `access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
+confirm), `exports` (Word and Excel downloads), `versions` (approved versions, comparing) and
+`next_year` (next year's plan from this one). Shared, never a blueprint: `access` (who is
+asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
 May import: Flask and its extensions, `app.domain` and `app.services`; never `app.models` or
@@ -28,6 +29,7 @@ from app.web import (
     imports,
     indicators,
     links,
+    next_year,
     plans,
     projects,
     users,
@@ -48,6 +50,7 @@ BLUEPRINTS = (
     imports,
     exports,
     versions,
+    next_year,
 )
 
 
@@ -66,5 +69,6 @@ def register(app):
     app.jinja_env.globals["workflow"] = workflow
     cells.register(app)
     links.register(app)
+    next_year.register(app)
     headers.register(app)
     errors.register(app)

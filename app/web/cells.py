@@ -15,6 +15,7 @@ from app.domain.markdown import render_markdown
 from app.domain.permissions import can_edit
 from app.domain.targets import parse as parse_target
 from app.services.errors import NotFound
+from app.services.next_year import previous_targets
 from app.services.records import load, plan_of
 from app.services.saving import save_cell
 from app.web.access import require
@@ -58,6 +59,7 @@ class CellView:
     editable: bool = False
     editing: bool = False
     just_saved: bool = False
+    last_year: str = ""  # an indicator's 指标值 of last year's plan, shown beside this year's
 
     @property
     def shape(self):
@@ -109,10 +111,11 @@ class CellView:
         return parse_target(self.fields[0].text).hint()
 
 
-def cell(entity, record, group, editable=False, editing=False, outcome=None):
+def cell(entity, record, group, editable=False, editing=False, outcome=None, last_year=""):
     """The view of a cell group: as stored, or as a save `outcome` left it.
 
-    `editable` says whether the person looking may open its editor.
+    `editable` says whether the person looking may open its editor; `last_year` is what last
+    year's plan set for an indicator's 指标值 (app/services/next_year.py).
     """
     views = []
     for name in groups(entity)[group]:
@@ -128,7 +131,16 @@ def cell(entity, record, group, editable=False, editing=False, outcome=None):
             if name in outcome.conflicts:
                 view.conflict = as_text(outcome.conflicts[name])
         views.append(view)
-    return CellView(entity, record, group, views, editable=editable or editing, editing=editing)
+    view = CellView(entity, record, group, views, editable=editable or editing, editing=editing)
+    view.last_year = last_year
+    return view
+
+
+def _last_year(entity, record, group):
+    """Last year's 指标值 for an indicator's target cell shown alone; '' for any other cell."""
+    if (entity, group) != ("indicator", "target"):
+        return ""
+    return previous_targets(record.project, [record]).get(record.id, "")
 
 
 def _load(entity, record_id, group):
@@ -149,7 +161,8 @@ def _fragment(view, status=200):
 def show(entity, record_id, group):
     """A cell group as stored (an editor's Esc puts this back)."""
     record, editable = _load(entity, record_id, group)
-    return _fragment(cell(entity, record, group, editable=editable))
+    last_year = _last_year(entity, record, group)
+    return _fragment(cell(entity, record, group, editable=editable, last_year=last_year))
 
 
 @bp.get("/<entity>/<int:record_id>/<group>/edit")
@@ -167,6 +180,7 @@ def save(entity, record_id, group):
     outcome = save_cell(g.user, record_id, posted)
     if outcome.status == 200:
         view = cell(entity, outcome.record, group, editable=True)
+        view.last_year = _last_year(entity, outcome.record, group)
         view.just_saved = True
         return _fragment(view)
     view = cell(entity, outcome.record, group, editing=True, outcome=outcome)

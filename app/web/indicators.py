@@ -10,6 +10,7 @@ from app.domain.permissions import can_edit
 from app.services import rows as row_service
 from app.services.errors import NotFound
 from app.services.history import CannotRestore, last_deletion, restore
+from app.services.next_year import previous_targets
 from app.services.plans import live_project, project_table
 from app.services.records import find, load
 from app.services.rows import RowError
@@ -36,6 +37,7 @@ def _table(project, trigger=None, toast=None):
         categories=categories,
         editable=True,
         open_counts=open_counts,
+        last_year=previous_targets(project, [row.indicator for row in rows if row.indicator]),
     )
     headers = hx.trigger(trigger, after_settle=True) if trigger else {}
     if toast:

@@ -68,6 +68,8 @@ def checks(department_code, year):
 def _cell_link(plan, item):
     """Where a finding is on the pages: its cell on the project page, or the plan's 分项绩效目标."""
     finding = item.finding
+    if finding.field in ("overall_goal", "safeguards"):
+        return f"{plan_url(plan)}#{finding.field.replace('_', '-')}"
     if item.project is None or finding.field == "summary":
         return f"{plan_url(plan)}#summaries"
     page = url_for("projects.show", project_id=item.project.id)

@@ -4,6 +4,7 @@ from flask import Blueprint, flash, g, redirect, render_template
 
 from app.domain.permissions import can_comment, can_edit, can_resolve
 from app.services.comments import for_project
+from app.services.next_year import previous_targets
 from app.services.plans import delete_project, live_project, project_table
 from app.web.access import require
 from app.web.links import plan_url
@@ -13,10 +14,12 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 @bp.get("/<int:project_id>")
 def show(project_id):
-    """The official form of one project, every field editable in place for those who may."""
+    """The official form of one project, every field editable in place for those who may,
+    each 指标值 with last year's beside it (on screen)."""
     project = live_project(project_id)
     plan = project.plan
     categories, rows, open_counts = project_table(project)
+    indicators = [row.indicator for row in rows if row.indicator]
     return render_template(
         "projects/show.html",
         project=project,
@@ -27,6 +30,7 @@ def show(project_id):
         editable=can_edit(g.user, plan),
         comments=for_project(project),
         open_counts=open_counts,
+        last_year=previous_targets(project, indicators),
         may_comment=can_comment(g.user, plan),
         may_resolve=can_resolve(g.user, plan),
     )

@@ -113,6 +113,7 @@ TRIPS = {
     "F03": _set(2, target="2022年6月底前"),
     "C01": _project(code="405002-2022-01"),
     "C02": _second_project,
+    "C03": _project(code="405002B21DX0001", continuing=True),
     "N01": _project(name="科普进社区"),
 }
 
@@ -175,3 +176,85 @@ def test_flask_check_prints_the_findings_and_fails_on_an_error(app, seeded):
     result = runner.invoke(args=["check", "--all"])
     assert result.exit_code == 1
     assert "F01 E 405002B19DX0002" in result.output
+
+
+def _narrative(**values):
+    def change(document):
+        for name, value in values.items():
+            setattr(document, name, value)
+
+    return change
+
+
+def _summary(markdown):
+    def change(document):
+        document.summaries[0].markdown = markdown
+
+    return change
+
+
+@pytest.mark.parametrize(
+    "change,field,indicator,label",
+    [
+        (_narrative(overall_goal="2021年，市科协将……"), "overall_goal", None, "部门总体绩效目标"),
+        (_narrative(safeguards="1、落实2021年工作计划"), "safeguards", None, "保障措施"),
+        (_summary("2021年举办科普活动。"), "summary", None, "分项绩效目标“科普活动”"),
+        (_project(funds_use="2021年安排科普经费"), "funds_use", None, "项目资金主要用途"),
+        (_project(goal="2021年举办科普活动。"), "goal", None, "绩效目标"),
+        (_set(0, name="2021年活动场次"), "name", "2021年活动场次", "三级指标名称"),
+        (_set(0, description="2021年举办的活动"), "description", "活动场次", "绩效指标描述"),
+        (_set(4, target="≥2021年的5000人次"), "target", "参与人次", "指标值"),
+    ],
+    ids=[
+        "overall_goal",
+        "safeguards",
+        "summary",
+        "funds_use",
+        "goal",
+        "name",
+        "description",
+        "target",
+    ],
+)
+def test_a_year_left_from_last_year_is_flagged_in_every_copied_text(
+    change, field, indicator, label
+):
+    """V11 reads every text a copy of last year's plan carries: the narrative, the project's
+    texts and each indicator's, and says which field names which year."""
+    document = _clean()
+    change(document)
+    [finding] = [f for f in check(document, YEAR, "classic") if f.rule == "V11"]
+    assert (finding.field, finding.indicator) == (field, indicator)
+    assert finding.message == f"{label}中写的是2021年，预算年度是 2022 年，请核对"
+    assert finding.project == (
+        None if field in ("overall_goal", "safeguards") else "405002B22DX0001"
+    )
+
+
+@pytest.mark.parametrize(
+    "code,continuing,message",
+    [
+        (
+            "405002B21DX0001",
+            True,
+            "项目编码“405002B21DX0001”中的年份是2021年（随上年度的计划复制而来），"
+            "预算年度是 2022 年：请核对本年度的项目编码",
+        ),
+        (
+            "405002B23DX0001",
+            False,
+            "项目编码“405002B23DX0001”中的年份是2023年，晚于预算年度 2022 年，请核对",
+        ),
+        ("405002B21DX0001", False, None),  # set up in 2021 and still running: the seed's B19
+        ("405002B22DX0001", True, None),
+        ("405002-21-0001", True, None),  # not the pattern: C01's business
+    ],
+    ids=["continuing", "future", "older", "this-year", "other-pattern"],
+)
+def test_a_code_naming_another_year_is_asked_about(code, continuing, message):
+    document = _clean()
+    _project(code=code, continuing=continuing)(document)
+    found = [f for f in check(document, YEAR, "classic") if f.rule == "C03"]
+    assert [(f.severity, f.field, f.message) for f in found] == (
+        [("W", "code", message)] if message else []
+    )
