@@ -10,6 +10,11 @@ characters took 3.4 s, 12,000 `***` lines 5 s, 19.8 k pipes a second). `too_comp
 what it is given, so every page renders fast; a text over the bounds is refused where it is
 typed, and one that arrived another way (an import) is shown as plain text rather than rendered.
 
+Offices number the way Word does, in Chinese: `一、` and `（一）` open a section, `1、`, `（1）`,
+`①` an item. Markdown would run such lines together into one paragraph; `_ChineseNumbering`
+makes them what Word shows — a short `一、…` line a heading, numbered lines a list, each item
+keeping the number as typed.
+
 Bounds count characters; what they miss, a time budget catches: every processor of a render
 first looks at the clock, and past RENDER_BUDGET of the thread's own CPU time (not wall time,
 which other threads' work would eat) the render stops and the text is shown plain, so no text
@@ -22,10 +27,13 @@ import logging
 import re
 import threading
 import time
+import xml.etree.ElementTree as etree
 from functools import lru_cache
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {
@@ -34,6 +42,7 @@ ALLOWED_TAGS = {
     "table", "thead", "tbody", "tr", "th", "td",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"align"}, "td": {"align"}}
+ALLOWED_CLASSES = {"ol": {"numbered"}}  # a list numbered as typed (1、 （1） ①)
 URL_SCHEMES = {"http", "https", "mailto"}
 
 MAX_CHARS = 20_000
@@ -90,7 +99,7 @@ def _render(source):
     problem = too_complex(source)
     if problem:
         return _plain(source, problem)
-    converter = markdown.Markdown(extensions=["tables", "sane_lists"])
+    converter = markdown.Markdown(extensions=["tables", "sane_lists", _ChineseNumbering()])
     _watch_the_clock(converter, _own_time() + RENDER_BUDGET)
     html = converter.convert(source)
     return Markup(
@@ -98,10 +107,65 @@ def _render(source):
             html,
             tags=ALLOWED_TAGS,
             attributes=ALLOWED_ATTRIBUTES,
+            allowed_classes=ALLOWED_CLASSES,
             url_schemes=URL_SCHEMES,
             link_rel="noopener noreferrer",
         )
     )
+
+
+_SECTION = re.compile(r"^\s*[一二三四五六七八九十]{1,3}、")
+_SUBSECTION = re.compile(r"^\s*[（(][一二三四五六七八九十]{1,3}[)）]")
+_ITEM = re.compile(r"^\s*(?:\d{1,3}[、，,．.](?!\d)|[（(]\d{1,3}[)）]|[①-⑳])")
+_SENTENCE_END = re.compile(r"[。；;：:？?！!，,]$")
+HEADING_MAX = 40  # characters: a longer 一、… line is a paragraph that starts with a number
+
+
+class _ChineseNumbering(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
+        # Before the inline patterns (priority 20), while a paragraph is still its lines.
+        md.treeprocessors.register(_Numbered(md), "chinese_numbering", 25)
+
+
+class _Numbered(Treeprocessor):
+    """Paragraphs holding lines numbered the Chinese way become headings and lists."""
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            for index, child in reversed(list(enumerate(parent))):
+                if child.tag == "p" and len(child) == 0 and child.text:
+                    blocks = _blocks(child.text.split("\n"))
+                    if blocks is not None:
+                        parent.remove(child)
+                        for offset, block in enumerate(blocks):
+                            parent.insert(index + offset, block)
+
+
+def _blocks(lines):
+    """The elements a paragraph's lines make, or None when no line is numbered."""
+    numbered = (_SECTION, _SUBSECTION, _ITEM)
+    if not any(pattern.match(line) for line in lines for pattern in numbered):
+        return None
+    blocks, current = [], None
+    for line in lines:
+        heading = _SECTION.match(line) and "h4" or _SUBSECTION.match(line) and "h5"
+        text = line.strip()
+        if heading and len(text) <= HEADING_MAX and not _SENTENCE_END.search(text):
+            element = etree.Element(heading)
+            element.text, current = text, None
+            blocks.append(element)
+        elif _ITEM.match(line):
+            if not blocks or blocks[-1].tag != "ol" or current is None:
+                blocks.append(etree.Element("ol", {"class": "numbered"}))
+            current = etree.SubElement(blocks[-1], "li")
+            current.text = text
+        elif current is not None and not heading:
+            current.text += "\n" + line  # a line continuing the item or paragraph above
+        else:
+            current = etree.Element("p")
+            current.text = text if heading else line
+            blocks.append(current)
+    return blocks
 
 
 def _plain(source, problem):
