@@ -382,6 +382,27 @@ def deadline_and_spending(plan):
             )
 
 
+@rule("F04", "W")
+def money_plausible(plan):
+    limit = f"{IMPLAUSIBLE_BUDGET / 10000:g}亿元"
+    for index, project in enumerate(plan.document.projects):
+        figures = (
+            ("预算数", project.budget),
+            ("财政资金", project.fiscal_funds),
+            ("其他资金", project.other_funds),
+        )
+        over = [f"{label} {value} 万元" for label, value in figures if _implausible(value)]
+        if over:
+            yield (
+                f"{'、'.join(over)}超过{limit}，请核对单位是否为万元",
+                _at_project(index, project, "budget"),
+            )
+
+
+def _implausible(amount):
+    return amount is not None and amount > IMPLAUSIBLE_BUDGET
+
+
 # C: project codes. N: the narrative and the tables.
 
 
