@@ -1,6 +1,7 @@
 """Editing cells in place: every field with a valid and an invalid value, versions, conflicts."""
 
 import logging
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -235,13 +236,16 @@ def test_preview_renders_sanitised_markdown(user):
 
 def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     """One cell save: the session, then the record with its project and plan (the right to edit
-    is checked on those), then the history entry and the value. Nothing is read twice."""
+    is checked on those), then the history entry and the value; then, for the findings shown at
+    the cell, its project's review reads each table it needs once. Nothing is read twice."""
     indicator = _record(app, "indicator")
     form = _form(indicator, "target", {"target": "≥30万人次"})
     with caplog.at_level(logging.DEBUG, logger="peewee"):
         response = user.put(_url("indicator", indicator.id, "target"), form)
     assert response.status_code == 200
     statements = [record.msg[0] for record in caplog.records if record.name == "peewee"]
+    saving = 6 if database.obj.for_update else 4
+    statements, review = statements[:saving], statements[saving:]
     kinds = [sql.split(None, 1)[0] for sql in statements]
     assert '"user_session"' in statements[0]
     assert all(f'"{table}"' in statements[1] for table in ("indicator", "project", "plan"))
@@ -253,6 +257,10 @@ def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
         assert statements[3].endswith('FOR NO KEY UPDATE OF "t1"')
     else:
         assert kinds == ["SELECT", "SELECT", "INSERT", "UPDATE"]
+    tables = [re.search(r'FROM "(\w+)"', sql).group(1) for sql in review]
+    assert all(sql.startswith("SELECT") for sql in review)
+    assert "project" in tables and "indicator" in tables
+    assert len(tables) == len(set(tables))
 
 
 EXACT = [
