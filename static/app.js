@@ -170,9 +170,39 @@
 
   window.addEventListener("hashchange", arrive);
 
+  /* The review rules' notes at the cells: a save's answer brings its project's box (out of
+     band), which carries every cell's notes; put them where they belong, as a save may change
+     another cell's (a duplicate name, a cost beside a new budget). An open editor is left be. */
+  var SEVERITY_ORDER = ["E", "W", "I"];
+
+  function placeNotes(box) {
+    var source = box.querySelector("template.cell-notes");
+    if (!source) return;
+    var cells = document.querySelectorAll("td[data-cell]");
+    Array.prototype.forEach.call(cells, function (cell) {
+      Array.prototype.forEach.call(cell.querySelectorAll(".cell-finding"), function (note) {
+        note.remove();
+      });
+    });
+    Array.prototype.forEach.call(source.content.querySelectorAll("[data-for]"), function (note) {
+      var cell = document.getElementById(note.dataset.for);
+      if (cell && cell.matches("td[data-cell]")) cell.appendChild(note.cloneNode(true));
+    });
+    Array.prototype.forEach.call(cells, function (cell) {
+      SEVERITY_ORDER.forEach(function (severity) {
+        cell.classList.remove("flagged-" + severity);
+      });
+      var gravest = SEVERITY_ORDER.filter(function (severity) {
+        return cell.querySelector(".cell-finding.finding-" + severity);
+      })[0];
+      if (gravest) cell.classList.add("flagged-" + gravest);
+    });
+  }
+
   htmx.onLoad(function (element) {
     if (!(element instanceof Element)) return;
     if (element === document.body) arrive(); // htmx has made the page's cells live
+    if (element.matches(".project-findings")) placeNotes(element);
     if (arrivedAt && element.id === arrivedAt) {
       arrivedAt = null;
       element.classList.add("arrived");

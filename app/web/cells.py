@@ -44,6 +44,12 @@ COLSPANS = {
 }
 
 
+def dom_id(entity, record_id, group):
+    """The element id of a cell group: cell-12-target, cell-project-3-money."""
+    prefix = "" if entity == "indicator" else f"{entity}-"
+    return f"cell-{prefix}{record_id}-{group}"
+
+
 # Why a cell will not open, by the plan's status; for those who may never edit it, READ_ONLY.
 LOCKED = {"submitted": "已提交审核，等待审核结果，暂不能修改", "approved": "已批复，不能修改"}
 READ_ONLY = "只读：您没有修改此计划的权限"
@@ -88,8 +94,7 @@ class CellView:
 
     @property
     def dom_id(self):
-        prefix = "" if self.entity == "indicator" else f"{self.entity}-"
-        return f"cell-{prefix}{self.record.id}-{self.group}"
+        return dom_id(self.entity, self.record.id, self.group)
 
     def url(self, action=""):
         endpoint = "cells.edit" if action == "edit" else "cells.show"
@@ -178,17 +183,24 @@ class ProjectCells:
         return [a.finding for a in self.found if (a.entity, a.record_id, a.group) == place]
 
     @property
+    def at_cells(self):
+        """(element id, finding) of each finding a table cell shows."""
+        return [
+            (dom_id(a.entity, a.record_id, a.group), a.finding) for a in self.found if _at_td(a)
+        ]
+
+    @property
     def elsewhere(self):
         """The findings no table cell shows."""
-        return [
-            a.finding
-            for a in self.found
-            if a.group is None or SHAPES.get((a.entity, a.group), "td") != "td"
-        ]
+        return [a.finding for a in self.found if not _at_td(a)]
 
     @property
     def counts(self):
         return counts(a.finding for a in self.found)
+
+
+def _at_td(found):
+    return found.group is not None and SHAPES.get((found.entity, found.group), "td") == "td"
 
 
 def project_cells(project):

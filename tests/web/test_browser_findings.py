@@ -66,6 +66,22 @@ def test_a_bad_target_shows_its_finding_at_the_cell_until_it_is_fixed(page, site
     assert _stayed(page)
 
 
+def test_a_save_that_changes_another_cells_findings_shows_it_there(page, site):
+    base, project, rate, _ = site
+    page.goto(f"{base}/projects/{project.id}")
+    _stays(page)
+    other = page.locator(f"#cell-{rate.id}-name .cell-finding")
+    with_name = page.locator("[id^=cell-][id$=-name]", has_text="市民满意度")
+    last_name_id = with_name.get_attribute("id")
+    _type_into(page, last_name_id, "项目完成率")  # now the name of two rows
+    expect(other).to_have_text("三级指标“项目完成率”在本项目中出现了2次")
+    expect(page.locator(f"#cell-{rate.id}-name")).to_have_class(re.compile(r"\bflagged-W\b"))
+    _type_into(page, last_name_id, "市民满意度")
+    expect(other).to_have_count(0)
+    expect(page.locator(f"#cell-{rate.id}-name")).not_to_have_class(re.compile(r"flagged"))
+    assert _stayed(page)
+
+
 def test_a_money_slip_is_warned_of_in_the_box_above_the_table(page, site):
     base, project, _, _ = site
     page.goto(f"{base}/projects/{project.id}")

@@ -94,7 +94,7 @@ def test_money_beyond_a_billion_is_in_the_box_not_summed_silently(app, user, fir
     box = _box(fragment, project).group(0)
     assert '<li class="finding-W" data-rule="F04">' in box
     assert "预算数 150000 万元、财政资金 150000 万元超过10亿元，请核对单位是否为万元" in box
-    assert "cell-finding" not in fragment  # the money row itself carries no note
+    assert "cell-finding" not in _cell(fragment, f"cell-project-{project.id}-money")
 
 
 def test_findings_of_one_project_are_those_the_whole_plans_check_finds(app, seeded):
