@@ -51,9 +51,17 @@ class Reviewed:
     year: int
     layout: str
     targets: dict  # id(IndicatorData) → Target
+    only: int | None = None  # the index of the one project reported on; None: all, and the plan
 
     def target(self, indicator):
         return self.targets[id(indicator)]
+
+    def projects(self):
+        """(index, project) of each project reported on. A rule that compares projects (codes
+        unique, names in 分项绩效目标) still reads them all from the document."""
+        if self.only is None:
+            return enumerate(self.document.projects)
+        return [(self.only, self.document.projects[self.only])]
 
 
 RULES = []
@@ -69,8 +77,9 @@ def rule(rule_id, severity):
     return register
 
 
-def check(document, year, layout=None):
-    """Every finding of every rule for a document of `year`, in rule order."""
+def check(document, year, layout=None, only=None):
+    """Every finding of every rule for a document of `year`, in rule order; with `only` (a
+    project's index), those about that project alone, as the whole plan's check reports them."""
     if layout is None:
         names = {
             framework.canonical_level1(i.level1)
@@ -83,7 +92,7 @@ def check(document, year, layout=None):
         for project in document.projects
         for i in project.indicators
     }
-    plan = Reviewed(document, int(year), layout, targets)
+    plan = Reviewed(document, int(year), layout, targets, only)
     return [
         Finding(rule_id, severity, message, **where)
         for rule_id, severity, function in RULES
@@ -107,7 +116,7 @@ def _at_indicator(index, project, number, indicator, field):
 
 
 def _indicators(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         for number, indicator in enumerate(project.indicators):
             yield index, project, number, indicator
 
@@ -144,7 +153,7 @@ def indicator_in_layout(plan):
 
 @rule("S02", "E")
 def output_and_benefit(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         level1s = {_levels(i)[0] for i in project.indicators}
         for needed in ("产出指标", "效益指标"):
             if needed not in level1s:
@@ -153,14 +162,14 @@ def output_and_benefit(plan):
 
 @rule("S03", "W")
 def satisfaction(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         if not any(_levels(i)[1] == "服务对象满意度指标" for i in project.indicators):
             yield "缺少服务对象满意度指标", _at_project(index, project)
 
 
 @rule("S04", "W")
 def output_kinds(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         level2s = {_levels(i)[1] for i in project.indicators if _levels(i)[0] == "产出指标"}
         missing = [name for name in ("数量指标", "质量指标", "时效指标") if name not in level2s]
         if missing:
@@ -169,7 +178,7 @@ def output_kinds(plan):
 
 @rule("S05", "W")
 def cost(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         if not any(_is_cost(i) for i in project.indicators):
             yield "缺少成本指标", _at_project(index, project)
 
@@ -217,7 +226,7 @@ def basis_present(plan):
 
 @rule("S12", "W")
 def unique_names(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         counts = Counter(i.name.strip() for i in project.indicators if i.name.strip())
         seen = set()
         for number, indicator in enumerate(project.indicators):
@@ -316,7 +325,7 @@ def execution_rate_as_cost(plan):
 
 @rule("V11", "W")
 def years_named(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         other = _other_years(project.goal, plan.year)
         if other:
             yield (
@@ -341,7 +350,7 @@ def _other_years(text, year):
 
 @rule("F01", "E")
 def money_adds_up(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         parts = (project.budget, project.fiscal_funds, project.other_funds)
         if None not in parts and project.budget != project.fiscal_funds + project.other_funds:
             yield (
@@ -353,7 +362,7 @@ def money_adds_up(plan):
 
 @rule("F02", "E")
 def spending_plan(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         quarters = project.plan_quarters
         where = _at_project(index, project, "plan_quarters")
         if None in quarters:
@@ -385,7 +394,7 @@ def deadline_and_spending(plan):
 @rule("F04", "W")
 def money_plausible(plan):
     limit = f"{IMPLAUSIBLE_BUDGET / 10000:g}亿元"
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         figures = (
             ("预算数", project.budget),
             ("财政资金", project.fiscal_funds),
@@ -408,7 +417,7 @@ def _implausible(amount):
 
 @rule("C01", "W")
 def code_pattern(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         if project.code and not CODE_PATTERN.match(project.code):
             yield (
                 f"项目编码“{project.code}”不符合格式（如 405002B21DX0003）",
@@ -420,7 +429,7 @@ def code_pattern(plan):
 def code_unique(plan):
     department = plan.document.department_code
     counts = Counter(p.code for p in plan.document.projects if p.code)
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         where = _at_project(index, project, "code")
         if not project.code:
             yield "项目编码为空", where
@@ -437,9 +446,9 @@ def summaries_match(plan):
         return
     names = {framework.squeeze(p.name) for p in document.projects}
     summaries = {framework.squeeze(s.name) for s in document.summaries}
-    for summary in document.summaries:
+    for summary in document.summaries if plan.only is None else ():
         if framework.squeeze(summary.name) not in names:
             yield f"分项绩效目标“{summary.name}”在绩效表中没有同名项目", {}
-    for index, project in enumerate(document.projects):
+    for index, project in plan.projects():
         if framework.squeeze(project.name) not in summaries:
             yield "分项绩效目标中没有这个项目", _at_project(index, project, "summary")

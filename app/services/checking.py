@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from app.checks.rules import SEVERITIES, check
 from app.domain.document import ProjectData, SummaryData
 from app.domain.fields import group_of
-from app.models import Department, Plan
+from app.models import Department, Plan, Project
 from app.services.exporting import plan_document
 
 # A finding's field → the cell group it is edited in, where the two are named differently: a
@@ -76,23 +76,23 @@ def located_findings(plan):
 
 def project_findings(project):
     """The findings of one project, each at its cell, as the whole plan's check would report
-    them: the project is checked in full, its siblings only by code and name (for the rules that
+    them: the project is read in full, its siblings only by code and name (for the rules that
     compare projects), so a save in a plan of 300 projects costs one project's check."""
     plan = project.plan
-    siblings = list(plan.ordered_projects())
-    index = next((i for i, p in enumerate(siblings) if p.id == project.id), None)
+    query = plan.ordered_projects().select(Project.id, Project.code, Project.name)
+    siblings = list(query.tuples())
+    index = next((i for i, (id_, _, _) in enumerate(siblings) if id_ == project.id), None)
     if index is None:  # deleted meanwhile: nothing of it is shown any more
         return []
     document = plan_document(plan, [project])
     checked = document.projects[0]
     document.projects = [
-        checked if i == index else ProjectData(p.code, p.name, 0) for i, p in enumerate(siblings)
+        checked if i == index else ProjectData(code, name, 0)
+        for i, (_, code, name) in enumerate(siblings)
     ]
-    document.summaries = [SummaryData(p.name, p.summary, 0) for p in siblings]
+    document.summaries = [SummaryData(name, "", 0) for _, _, name in siblings]
     found = []
-    for finding in check(document, plan.year, plan.layout):
-        if finding.project_index != index:
-            continue
+    for finding in check(document, plan.year, plan.layout, only=index):
         if finding.indicator_index is None:
             entity, record_id = "project", project.id
         else:

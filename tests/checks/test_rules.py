@@ -179,6 +179,22 @@ def test_money_beyond_a_billion_is_a_warning_about_the_unit(money, message):
         assert finding.message == f"{message}超过10亿元，请核对单位是否为万元"
 
 
+def test_one_projects_check_is_what_the_whole_plans_says_about_it():
+    """What a cell save shows: the findings about one project, those comparing it with the
+    others (C02, N01) included; the plan's own (a summary without its project) left out."""
+    document = _clean()
+    _second_project(document)  # the same code twice: C02 at both
+    document.projects[1].name = "科普进社区"  # N01: not in 分项绩效目标
+    _set(1, target="≥105%")(document)  # V02 at the first
+    document.summaries.append(SummaryData("科普讲座", "", 0))  # N01 of the plan
+    whole = check(document, YEAR, "classic")
+    assert {f.rule for f in whole if f.project_index is None} == {"N01"}
+    for index, rules in ((0, ["V02", "C02"]), (1, ["C02", "N01"])):
+        one = check(document, YEAR, "classic", only=index)
+        assert one == [f for f in whole if f.project_index == index]
+        assert [f.rule for f in one] == rules
+
+
 def test_the_seed_reports_v07_and_v11_and_no_error():
     found = check(read(DEMO_FILE.read_bytes()), 2021)
     assert sorted({f.rule for f in found}) == ["V07", "V11"]
