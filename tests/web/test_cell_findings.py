@@ -97,6 +97,18 @@ def test_money_beyond_a_billion_is_in_the_box_not_summed_silently(app, user, fir
     assert "cell-finding" not in _cell(fragment, f"cell-project-{project.id}-money")
 
 
+def test_a_row_deleted_or_restored_refreshes_the_findings(app, user, first):
+    project, _, execution = first
+    with app.app_context():
+        satisfaction = Indicator.get(Indicator.name == "市民满意度", Indicator.project == project)
+    fragment = user.post(f"/indicators/{satisfaction.id}/delete").get_data(as_text=True)
+    box = _box(fragment, project).group(0)
+    assert 'hx-swap-oob="true"' in box and "缺少服务对象满意度指标" in box
+    assert [s for s, _ in _notes(fragment, f"cell-{execution.id}-name")] == ["W"]
+    fragment = user.post(f"/indicators/{satisfaction.id}/undelete").get_data(as_text=True)
+    assert "缺少服务对象满意度指标" not in _box(fragment, project).group(0)
+
+
 def test_findings_of_one_project_are_those_the_whole_plans_check_finds(app, seeded):
     """Checked alone, a project keeps the findings that compare it with its siblings (C02)."""
     with app.app_context():
