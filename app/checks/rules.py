@@ -2,8 +2,10 @@
 
 `check(document, year, layout)` runs them all and returns `Finding`s: the rule's id, its
 severity (E blocks submitting, W warns, I informs), where (project code, indicator name,
-field) and a Chinese message saying what to change. A rule is registered by `@rule(id, sev)`
-and receives the plan `Reviewed`: its document, budget year and layout.
+field) and a Chinese message saying what to change; `check(..., only=i)` those about one
+project (what a cell save shows), the others read only where a rule compares projects. A rule
+is registered by `@rule(id, sev)` and receives the plan `Reviewed`: its document, budget year
+and layout, and `projects()`, the projects to report on.
 """
 
 import re
