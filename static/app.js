@@ -2,7 +2,8 @@
    Event-delegated, no inline handlers; htmx makes every request (see templates/cells/_cell.html).
    Keys: click, Enter or F2 opens a cell's editor; Enter saves (Ctrl+Enter in multi-line
    cells); Esc restores the old value without saving; Tab / Shift+Tab save and move on. An Enter
-   that confirms a Chinese IME composition is the IME's, never a save. */
+   that confirms a Chinese IME composition is the IME's, never a save. A cell that will not open
+   says why (data-locked); a link to #cell-… (the checks page's) opens that cell. */
 (function () {
   "use strict";
 
@@ -18,9 +19,29 @@
 
   function openEditor(cell) {
     var host = cell.closest("[data-editable]");
-    if (!host) return;
+    if (!host) {
+      sayLocked(cell);
+      return;
+    }
     focusField = cell.dataset.field || null;
     htmx.trigger(host, "edit");
+  }
+
+  /* Why a cell will not open (the plan is submitted or approved, or the reader may not edit
+     it), said beside the cell for a few seconds instead of nothing happening. */
+  function sayLocked(cell) {
+    var host = cell.closest("[data-locked]");
+    if (!host) return;
+    var old = document.querySelector(".locked-note");
+    if (old) old.remove();
+    var note = document.createElement("span");
+    note.className = "locked-note";
+    note.setAttribute("role", "status");
+    note.textContent = host.dataset.locked;
+    cell.appendChild(note);
+    setTimeout(function () {
+      note.remove();
+    }, 4000);
   }
 
   function formOf(editor, element) {
@@ -50,6 +71,7 @@
     function (event) {
       var cell = event.target.closest(CELL);
       if (cell) focusField = cell.dataset.field || null;
+      if (cell && !cell.closest("[data-editable]")) sayLocked(cell);
       var cancelButton = event.target.closest("[data-cancel]");
       if (cancelButton) {
         event.preventDefault();
@@ -127,8 +149,64 @@
     }
   }
 
+  /* Arriving at #cell-… (a finding's link on the checks page): scroll to the cell, mark it,
+     and open its editor for those who may edit. */
+  var arrivedAt = null; // the id of that cell, until its editor has opened
+
+  function arrive() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id.indexOf("cell-") === 0 && document.getElementById(id);
+    if (!target) return;
+    target.classList.add("arrived");
+    target.scrollIntoView({ block: "center" });
+    var cell = target.matches(CELL) ? target : target.querySelector(CELL);
+    if (!cell) return;
+    cell.focus({ preventScroll: true });
+    if (cell.closest("[data-editable]")) {
+      arrivedAt = id;
+      openEditor(cell);
+    }
+  }
+
+  window.addEventListener("hashchange", arrive);
+
+  /* The review rules' notes at the cells: a save's answer brings its project's box (out of
+     band), which carries every cell's notes; put them where they belong, as a save may change
+     another cell's (a duplicate name, a cost beside a new budget). An open editor is left be. */
+  var SEVERITY_ORDER = ["E", "W", "I"];
+
+  function placeNotes(box) {
+    var source = box.querySelector("template.cell-notes");
+    if (!source) return;
+    var cells = document.querySelectorAll("td[data-cell]");
+    Array.prototype.forEach.call(cells, function (cell) {
+      Array.prototype.forEach.call(cell.querySelectorAll(".cell-finding"), function (note) {
+        note.remove();
+      });
+    });
+    Array.prototype.forEach.call(source.content.querySelectorAll("[data-for]"), function (note) {
+      var cell = document.getElementById(note.dataset.for);
+      if (cell && cell.matches("td[data-cell]")) cell.appendChild(note.cloneNode(true));
+    });
+    Array.prototype.forEach.call(cells, function (cell) {
+      SEVERITY_ORDER.forEach(function (severity) {
+        cell.classList.remove("flagged-" + severity);
+      });
+      var gravest = SEVERITY_ORDER.filter(function (severity) {
+        return cell.querySelector(".cell-finding.finding-" + severity);
+      })[0];
+      if (gravest) cell.classList.add("flagged-" + gravest);
+    });
+  }
+
   htmx.onLoad(function (element) {
     if (!(element instanceof Element)) return;
+    if (element === document.body) arrive(); // htmx has made the page's cells live
+    if (element.matches(".project-findings")) placeNotes(element);
+    if (arrivedAt && element.id === arrivedAt) {
+      arrivedAt = null;
+      element.classList.add("arrived");
+    }
     if (element.matches(EDITOR)) {
       moveAfterSave = null; // the save was refused: stay here
       restoreDraft(element);

@@ -2,8 +2,10 @@
 
 `check(document, year, layout)` runs them all and returns `Finding`s: the rule's id, its
 severity (E blocks submitting, W warns, I informs), where (project code, indicator name,
-field) and a Chinese message saying what to change. A rule is registered by `@rule(id, sev)`
-and receives the plan `Reviewed`: its document, budget year and layout.
+field) and a Chinese message saying what to change; `check(..., only=i)` those about one
+project (what a cell save shows), the others read only where a rule compares projects. A rule
+is registered by `@rule(id, sev)` and receives the plan `Reviewed`: its document, budget year
+and layout, and `projects()`, the projects to report on.
 """
 
 import re
@@ -52,9 +54,17 @@ class Reviewed:
     year: int
     layout: str
     targets: dict  # id(IndicatorData) → Target
+    only: int | None = None  # the index of the one project reported on; None: all, and the plan
 
     def target(self, indicator):
         return self.targets[id(indicator)]
+
+    def projects(self):
+        """(index, project) of each project reported on. A rule that compares projects (codes
+        unique, names in 分项绩效目标) still reads them all from the document."""
+        if self.only is None:
+            return enumerate(self.document.projects)
+        return [(self.only, self.document.projects[self.only])]
 
 
 RULES = []
@@ -70,8 +80,9 @@ def rule(rule_id, severity):
     return register
 
 
-def check(document, year, layout=None):
-    """Every finding of every rule for a document of `year`, in rule order."""
+def check(document, year, layout=None, only=None):
+    """Every finding of every rule for a document of `year`, in rule order; with `only` (a
+    project's index), those about that project alone, as the whole plan's check reports them."""
     if layout is None:
         names = {
             framework.canonical_level1(i.level1)
@@ -86,7 +97,7 @@ def check(document, year, layout=None):
         for project in document.projects
         for i in project.indicators
     }
-    plan = Reviewed(document, int(year), layout, targets)
+    plan = Reviewed(document, int(year), layout, targets, only)
     return [
         Finding(rule_id, severity, message, **where)
         for rule_id, severity, function in RULES
@@ -110,7 +121,7 @@ def _at_indicator(index, project, number, indicator, field):
 
 
 def _indicators(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         for number, indicator in enumerate(project.indicators):
             yield index, project, number, indicator
 
@@ -147,7 +158,7 @@ def indicator_in_layout(plan):
 
 @rule("S02", "E")
 def output_and_benefit(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         level1s = {_levels(i)[0] for i in project.indicators}
         for needed in ("产出指标", "效益指标"):
             if needed not in level1s:
@@ -156,14 +167,14 @@ def output_and_benefit(plan):
 
 @rule("S03", "W")
 def satisfaction(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         if not any(_levels(i)[1] == "服务对象满意度指标" for i in project.indicators):
             yield "缺少服务对象满意度指标", _at_project(index, project)
 
 
 @rule("S04", "W")
 def output_kinds(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         level2s = {_levels(i)[1] for i in project.indicators if _levels(i)[0] == "产出指标"}
         missing = [name for name in ("数量指标", "质量指标", "时效指标") if name not in level2s]
         if missing:
@@ -172,7 +183,7 @@ def output_kinds(plan):
 
 @rule("S05", "W")
 def cost(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         if not any(_is_cost(i) for i in project.indicators):
             yield "缺少成本指标", _at_project(index, project)
 
@@ -220,7 +231,7 @@ def basis_present(plan):
 
 @rule("S12", "W")
 def unique_names(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         counts = Counter(i.name.strip() for i in project.indicators if i.name.strip())
         seen = set()
         for number, indicator in enumerate(project.indicators):
@@ -327,18 +338,22 @@ INDICATOR_TEXTS = (("name", "三级指标名称"), ("description", "绩效指标
 @rule("V11", "W")
 def years_named(plan):
     document = plan.document
-    for name, label in PLAN_TEXTS:
-        yield from _years_in(getattr(document, name), label, plan.year, {"field": name})
+    if plan.only is None:  # the plan's own texts belong to no project
+        for name, label in PLAN_TEXTS:
+            yield from _years_in(getattr(document, name), label, plan.year, {"field": name})
+    reported = {index for index, _ in plan.projects()}
     by_name = {framework.squeeze(p.name): index for index, p in enumerate(document.projects)}
     for summary in document.summaries:
         index = by_name.get(framework.squeeze(summary.name))
-        if index is None:
+        if index is None and plan.only is None:
             where = {"field": "summary"}
-        else:
+        elif index in reported:
             where = _at_project(index, document.projects[index], "summary")
+        else:
+            continue
         label = f"分项绩效目标“{summary.name}”"
         yield from _years_in(summary.markdown, label, plan.year, where)
-    for index, project in enumerate(document.projects):
+    for index, project in plan.projects():
         for name, label in PROJECT_TEXTS:
             where = _at_project(index, project, name)
             yield from _years_in(getattr(project, name), label, plan.year, where)
@@ -359,7 +374,7 @@ def _years_in(text, label, year, where):
 
 @rule("F01", "E")
 def money_adds_up(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         parts = (project.budget, project.fiscal_funds, project.other_funds)
         if None not in parts and project.budget != project.fiscal_funds + project.other_funds:
             yield (
@@ -371,7 +386,7 @@ def money_adds_up(plan):
 
 @rule("F02", "E")
 def spending_plan(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         quarters = project.plan_quarters
         where = _at_project(index, project, "plan_quarters")
         if None in quarters:
@@ -400,12 +415,33 @@ def deadline_and_spending(plan):
             )
 
 
+@rule("F04", "W")
+def money_plausible(plan):
+    limit = f"{IMPLAUSIBLE_BUDGET / 10000:g}亿元"
+    for index, project in plan.projects():
+        figures = (
+            ("预算数", project.budget),
+            ("财政资金", project.fiscal_funds),
+            ("其他资金", project.other_funds),
+        )
+        over = [f"{label} {value} 万元" for label, value in figures if _implausible(value)]
+        if over:
+            yield (
+                f"{'、'.join(over)}超过{limit}，请核对单位是否为万元",
+                _at_project(index, project, "budget"),
+            )
+
+
+def _implausible(amount):
+    return amount is not None and amount > IMPLAUSIBLE_BUDGET
+
+
 # C: project codes. N: the narrative and the tables.
 
 
 @rule("C01", "W")
 def code_pattern(plan):
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         if project.code and not CODE_PATTERN.match(project.code):
             yield (
                 f"项目编码“{project.code}”不符合格式（如 405002B21DX0003）",
@@ -417,7 +453,7 @@ def code_pattern(plan):
 def code_unique(plan):
     department = plan.document.department_code
     counts = Counter(p.code for p in plan.document.projects if p.code)
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         where = _at_project(index, project, "code")
         if not project.code:
             yield "项目编码为空", where
@@ -432,7 +468,7 @@ def code_year(plan):
     """A code names the year its project was set up (the seed's 405002B19DX0002 runs in 2021):
     a year after the budget year is a slip; an earlier one is asked about where the project
     was carried over from last year's plan, whose codes came with it."""
-    for index, project in enumerate(plan.document.projects):
+    for index, project in plan.projects():
         coded = CODE_YEAR.match(project.code)
         if not coded:
             continue
@@ -458,9 +494,9 @@ def summaries_match(plan):
         return
     names = {framework.squeeze(p.name) for p in document.projects}
     summaries = {framework.squeeze(s.name) for s in document.summaries}
-    for summary in document.summaries:
+    for summary in document.summaries if plan.only is None else ():
         if framework.squeeze(summary.name) not in names:
             yield f"分项绩效目标“{summary.name}”在绩效表中没有同名项目", {}
-    for index, project in enumerate(document.projects):
+    for index, project in plan.projects():
         if framework.squeeze(project.name) not in summaries:
             yield "分项绩效目标中没有这个项目", _at_project(index, project, "summary")

@@ -1,11 +1,22 @@
-"""A stored plan checked by the review rules (app/checks/rules.py), as the bureau reviews it."""
+"""A stored plan checked by the review rules (app/checks/rules.py), as the bureau reviews it:
+the whole plan (the checks page, the CLI), or one project with each finding at its cell (what a
+cell save answers with)."""
 
 from collections import Counter
 from dataclasses import dataclass
 
 from app.checks.rules import SEVERITIES, check
-from app.models import Department, Plan
+from app.domain.document import ProjectData, SummaryData
+from app.domain.fields import group_of
+from app.models import Department, Plan, Project
 from app.services.exporting import plan_document
+
+# A finding's field → the cell group it is edited in, where the two are named differently: a
+# misplaced indicator is moved from its row (the name cell), the spending plan is the quarters.
+GROUP_OF_FIELD = {
+    ("indicator", "category"): "name",
+    ("project", "plan_quarters"): "quarters",
+}
 
 
 @dataclass(frozen=True)
@@ -17,7 +28,27 @@ class Located:
     indicator_id: int | None
 
 
-__all__ = ["SEVERITIES", "Located", "check_plan", "counts", "every_plan", "located_findings"]
+@dataclass(frozen=True)
+class AtCell:
+    """A finding of one project, with the cell group it is at: ("indicator", id, "target"),
+    ("project", id, "money"), or ("project", id, None) for the project as a whole."""
+
+    finding: object
+    entity: str
+    record_id: int
+    group: str | None
+
+
+__all__ = [
+    "SEVERITIES",
+    "AtCell",
+    "Located",
+    "check_plan",
+    "counts",
+    "every_plan",
+    "located_findings",
+    "project_findings",
+]
 
 
 def check_plan(plan, projects=None):
@@ -41,6 +72,35 @@ def located_findings(plan):
                 indicator_id = int(data[finding.indicator_index].identity)
         located.append(Located(finding, project, indicator_id))
     return located
+
+
+def project_findings(project):
+    """The findings of one project, each at its cell, as the whole plan's check would report
+    them: the project is read in full, its siblings only by code and name (for the rules that
+    compare projects), so a save in a plan of 300 projects costs one project's check."""
+    plan = project.plan
+    query = plan.ordered_projects().select(Project.id, Project.code, Project.name)
+    siblings = list(query.tuples())
+    index = next((i for i, (id_, _, _) in enumerate(siblings) if id_ == project.id), None)
+    if index is None:  # deleted meanwhile: nothing of it is shown any more
+        return []
+    document = plan_document(plan, [project])
+    checked = document.projects[0]
+    document.projects = [
+        checked if i == index else ProjectData(code, name, 0)
+        for i, (_, code, name) in enumerate(siblings)
+    ]
+    document.summaries = [SummaryData(name, "", 0) for _, _, name in siblings]
+    found = []
+    for finding in check(document, plan.year, plan.layout, only=index):
+        if finding.indicator_index is None:
+            entity, record_id = "project", project.id
+        else:
+            entity = "indicator"
+            record_id = int(checked.indicators[finding.indicator_index].identity)
+        group = GROUP_OF_FIELD.get((entity, finding.field)) or group_of(entity, finding.field)
+        found.append(AtCell(finding, entity, record_id, group))
+    return found
 
 
 def counts(findings):

@@ -4,16 +4,23 @@ A cell group (see app/domain/fields.py) is shown in one of three shapes: a table
 of cells edited together (`money`, `quarters`), or a Markdown section (`markdown`). Every
 response is a fragment that replaces the group's element: 200 with the saved value, 422 with the
 editor and the message beside the field, 409 with the editor showing the other person's value.
+
+A table cell shows the review rules' findings about it (app/services/checking.py) in a note
+under its value; the project's other findings are in a box above its table
+(templates/cells/_findings.html), which every save refreshes out of band. A cell that will not
+open for the person looking carries why (`data-locked`), for static/app.js to say so.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, g, render_template, request, url_for
 
 from app.domain.fields import FIELDS, Edit, as_text, groups, version
 from app.domain.markdown import render_markdown
-from app.domain.permissions import can_edit
+from app.domain.permissions import EDITABLE_STATUSES, can_edit, can_submit
 from app.domain.targets import parse as parse_target
+from app.domain.workflow import STATUSES
+from app.services.checking import SEVERITIES, counts, project_findings
 from app.services.errors import NotFound
 from app.services.next_year import previous_targets
 from app.services.records import load, plan_of
@@ -38,6 +45,17 @@ COLSPANS = {
 }
 
 
+def dom_id(entity, record_id, group):
+    """The element id of a cell group: cell-12-target, cell-project-3-money."""
+    prefix = "" if entity == "indicator" else f"{entity}-"
+    return f"cell-{prefix}{record_id}-{group}"
+
+
+# Why a cell will not open, by the plan's status; for those who may never edit it, READ_ONLY.
+LOCKED = {"submitted": "已提交审核，等待审核结果，暂不能修改", "approved": "已批复，不能修改"}
+READ_ONLY = "只读：您没有修改此计划的权限"
+
+
 @dataclass
 class FieldView:
     name: str
@@ -60,10 +78,17 @@ class CellView:
     editing: bool = False
     just_saved: bool = False
     last_year: str = ""  # an indicator's 指标值 of last year's plan, shown beside this year's
+    findings: list = field(default_factory=list)  # the review rules' findings at this cell
+    locked: str = ""  # why the person looking may not open it ('' when they may, or for Markdown)
 
     @property
     def shape(self):
         return SHAPES.get((self.entity, self.group), "td")
+
+    @property
+    def severity(self):
+        """The gravest severity of the cell's findings (E, W, I), or ''."""
+        return next((s for s in SEVERITIES if any(f.severity == s for f in self.findings)), "")
 
     @property
     def colspan(self):
@@ -71,8 +96,7 @@ class CellView:
 
     @property
     def dom_id(self):
-        prefix = "" if self.entity == "indicator" else f"{self.entity}-"
-        return f"cell-{prefix}{self.record.id}-{self.group}"
+        return dom_id(self.entity, self.record.id, self.group)
 
     def url(self, action=""):
         endpoint = "cells.edit" if action == "edit" else "cells.show"
@@ -133,7 +157,85 @@ def cell(entity, record, group, editable=False, editing=False, outcome=None, las
         views.append(view)
     view = CellView(entity, record, group, views, editable=editable or editing, editing=editing)
     view.last_year = last_year
+    shown = (
+        None if entity == "plan" else g.get("project_cells", {}).get(_project_id(entity, record))
+    )
+    if shown is not None and not editing and view.shape != "markdown":
+        view.findings = shown.at(entity, record.id, group) if view.shape == "td" else []
+        view.locked = "" if view.editable else shown.locked
     return view
+
+
+@dataclass
+class ProjectCells:
+    """What a project's page shows about its cells besides their values: the review rules'
+    findings, each at its table cell or (the project as a whole, its money, its spending plan)
+    in the box above the table; and why its cells will not open for the person looking.
+
+    Made once per request by `project_cells`, which the project page calls before its cells
+    (the box comes first); a page that does not (the whole plan's print) shows values only and
+    costs no check."""
+
+    project: object
+    found: list  # checking.AtCell
+    locked: str  # why_locked(...) for the person looking
+    severities = SEVERITIES  # E → 错误…
+
+    def at(self, entity, record_id, group):
+        """The findings shown at one table cell."""
+        place = (entity, record_id, group)
+        return [a.finding for a in self.found if (a.entity, a.record_id, a.group) == place]
+
+    @property
+    def at_cells(self):
+        """(element id, finding) of each finding a table cell shows."""
+        return [
+            (dom_id(a.entity, a.record_id, a.group), a.finding) for a in self.found if _at_td(a)
+        ]
+
+    @property
+    def elsewhere(self):
+        """The findings no table cell shows."""
+        return [a.finding for a in self.found if not _at_td(a)]
+
+    @property
+    def counts(self):
+        return counts(a.finding for a in self.found)
+
+
+def _at_td(found):
+    return found.group is not None and SHAPES.get((found.entity, found.group), "td") == "td"
+
+
+def project_cells(project):
+    """The `ProjectCells` of a project, checked once per request."""
+    cache = g.setdefault("project_cells", {})
+    if project.id not in cache:
+        found = project_findings(project)
+        cache[project.id] = ProjectCells(project, found, why_locked(g.user, project.plan))
+    return cache[project.id]
+
+
+def _project_id(entity, record):
+    return record.id if entity == "project" else record.project_id
+
+
+def _check_project_of(entity, record, group):
+    """For a table cell or row of a project: check its project, so that the fragment shows the
+    findings at it (and, after a save, the box); None for the plan's and Markdown groups."""
+    if entity == "plan" or SHAPES.get((entity, group), "td") == "markdown":
+        return None
+    return project_cells(record if entity == "project" else record.project)
+
+
+def why_locked(user, plan):
+    """Why `user` may not edit `plan` ('' when they may): its status, for those who could edit
+    it in another, else that it is read-only for them."""
+    if can_edit(user, plan):
+        return ""
+    if plan.status in EDITABLE_STATUSES or not can_submit(user, plan):
+        return READ_ONLY
+    return LOCKED.get(plan.status, f"{STATUSES.get(plan.status, plan.status)}，暂不能修改")
 
 
 def _last_year(entity, record, group):
@@ -152,8 +254,9 @@ def _load(entity, record_id, group):
     return record, can_edit(g.user, plan_of(entity, record))
 
 
-def _fragment(view, status=200):
-    response = render_template("cells/_fragment.html", view=view)
+def _fragment(view, status=200, checks=None):
+    """The cell's fragment; with `checks`, the project's findings box too, out of band."""
+    response = render_template("cells/_fragment.html", view=view, checks=checks)
     return response, status
 
 
@@ -162,6 +265,7 @@ def show(entity, record_id, group):
     """A cell group as stored (an editor's Esc puts this back)."""
     record, editable = _load(entity, record_id, group)
     last_year = _last_year(entity, record, group)
+    _check_project_of(entity, record, group)
     return _fragment(cell(entity, record, group, editable=editable, last_year=last_year))
 
 
@@ -179,10 +283,11 @@ def save(entity, record_id, group):
     posted = Edit.from_form(entity, group, request.form) or abort(404)
     outcome = save_cell(g.user, record_id, posted)
     if outcome.status == 200:
+        checks = _check_project_of(entity, outcome.record, group)
         view = cell(entity, outcome.record, group, editable=True)
         view.last_year = _last_year(entity, outcome.record, group)
         view.just_saved = True
-        return _fragment(view)
+        return _fragment(view, checks=checks)
     view = cell(entity, outcome.record, group, editing=True, outcome=outcome)
     return _fragment(view, outcome.status)
 
@@ -202,5 +307,6 @@ def preview(entity, record_id, group):
 
 
 def register(app):
-    """Make `cell(...)` available to every template."""
+    """Make `cell(...)` and `project_cells(project)` available to every template."""
     app.jinja_env.globals["cell"] = cell
+    app.jinja_env.globals["project_cells"] = project_cells

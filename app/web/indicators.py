@@ -28,10 +28,11 @@ def _live_indicator(indicator_id):
 
 
 def _table(project, trigger=None, toast=None):
-    """The indicator table fragment; `trigger` events fire once it is in the page."""
+    """The indicator table fragment, with the project's findings; `trigger` events fire once it
+    is in the page."""
     categories, rows, open_counts = project_table(project)
     body = render_template(
-        "projects/_indicator_table.html",
+        "cells/_checked_table.html",
         project=project,
         rows=rows,
         categories=categories,

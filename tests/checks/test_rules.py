@@ -111,6 +111,7 @@ TRIPS = {
     "F01": _project(other_funds=D(30)),
     "F02": _project(plan_quarters=[D(50), D(40), D(75), D(100)]),
     "F03": _set(2, target="2022年6月底前"),
+    "F04": _project(budget=D(150000), fiscal_funds=D(150000), other_funds=D(0)),
     "C01": _project(code="405002-2022-01"),
     "C02": _second_project,
     "C03": _project(code="405002B21DX0001", continuing=True),
@@ -156,6 +157,43 @@ def test_a_finding_says_where_and_what():
         "message": "比率“≥105%”应在 0% 到 100% 之间",
     }
     assert (finding.project_index, finding.indicator_index) == (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("money", "message"),
+    [
+        ((D("100000.01"), D("100000.01"), D(0)), "预算数 100000.01 万元、财政资金 100000.01 万元"),
+        ((D(120000), D(0), D(120000)), "预算数 120000 万元、其他资金 120000 万元"),
+        ((D(100000), D(100000), D(0)), None),  # 10亿元 itself is a (large) budget
+        ((D(99999), D(99999), None), None),
+    ],
+)
+def test_money_beyond_a_billion_is_a_warning_about_the_unit(money, message):
+    document = _clean()
+    _project(**dict(zip(("budget", "fiscal_funds", "other_funds"), money, strict=True)))(document)
+    found = [f for f in check(document, YEAR, "classic") if f.rule == "F04"]
+    if message is None:
+        assert found == []
+    else:
+        [finding] = found
+        assert finding.severity == "W" and finding.field == "budget"
+        assert finding.message == f"{message}超过10亿元，请核对单位是否为万元"
+
+
+def test_one_projects_check_is_what_the_whole_plans_says_about_it():
+    """What a cell save shows: the findings about one project, those comparing it with the
+    others (C02, N01) included; the plan's own (a summary without its project) left out."""
+    document = _clean()
+    _second_project(document)  # the same code twice: C02 at both
+    document.projects[1].name = "科普进社区"  # N01: not in 分项绩效目标
+    _set(1, target="≥105%")(document)  # V02 at the first
+    document.summaries.append(SummaryData("科普讲座", "", 0))  # N01 of the plan
+    whole = check(document, YEAR, "classic")
+    assert {f.rule for f in whole if f.project_index is None} == {"N01"}
+    for index, rules in ((0, ["V02", "C02"]), (1, ["C02", "N01"])):
+        one = check(document, YEAR, "classic", only=index)
+        assert one == [f for f in whole if f.project_index == index]
+        assert [f.rule for f in one] == rules
 
 
 def test_the_seed_reports_v07_and_v11_and_no_error():

@@ -1,6 +1,7 @@
 """Editing cells in place: every field with a valid and an invalid value, versions, conflicts."""
 
 import logging
+import re
 from decimal import Decimal as D
 
 import pytest
@@ -235,26 +236,34 @@ def test_preview_renders_sanitised_markdown(user):
 
 def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     """One cell save: the session, then the record with its project and plan (the right to edit
-    is checked on those), then the history entry and the value. Nothing is read twice. A
-    指标值's answer then reads last year's for beside it (app/services/next_year.py), once."""
+    is checked on those), then the history entry and the value; then, for the findings shown at
+    the cell, its project's review reads each table it needs once, and a 指标值's answer reads
+    last year's for beside it (app/services/next_year.py). Nothing is read twice."""
     indicator = _record(app, "indicator")
     form = _form(indicator, "target", {"target": "≥30万人次"})
     with caplog.at_level(logging.DEBUG, logger="peewee"):
         response = user.put(_url("indicator", indicator.id, "target"), form)
     assert response.status_code == 200
     statements = [record.msg[0] for record in caplog.records if record.name == "peewee"]
+    saving = 6 if database.obj.for_update else 4
+    statements, review = statements[:saving], statements[saving:]
     kinds = [sql.split(None, 1)[0] for sql in statements]
     assert '"user_session"' in statements[0]
     assert all(f'"{table}"' in statements[1] for table in ("indicator", "project", "plan"))
     if database.obj.for_update:
         # PostgreSQL locks in order (app/services/records.py): where the row is, then its plan
         # FOR SHARE (a submit waits for it), then the row itself.
-        assert kinds == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "SELECT"]
+        assert kinds == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE"]
         assert statements[2].endswith('FOR SHARE OF "t1"')
         assert statements[3].endswith('FOR NO KEY UPDATE OF "t1"')
     else:
-        assert kinds == ["SELECT", "SELECT", "INSERT", "UPDATE", "SELECT"]
-    assert '"year"' in statements[-1]  # last year's plan, after the write
+        assert kinds == ["SELECT", "SELECT", "INSERT", "UPDATE"]
+    review, last_year = review[:-1], review[-1]
+    assert '"year"' in last_year  # last year's plan, after the write
+    tables = [re.search(r'FROM "(\w+)"', sql).group(1) for sql in review]
+    assert all(sql.startswith("SELECT") for sql in review)
+    assert "project" in tables and "indicator" in tables
+    assert len(tables) == len(set(tables))
 
 
 EXACT = [
