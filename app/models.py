@@ -372,6 +372,22 @@ class Upload(BaseModel):
     created_at = DateTimeField(default=datetime.datetime.now)
 
 
+class PlanCheck(BaseModel):
+    """A plan's findings counted by severity, and the last change of the plan they counted.
+
+    首页 shows every plan's E/W counts; checking a city's plans on every view would be slow, so
+    the counts are kept here and counted again only once the plan's latest `Change` is another
+    (app/services/check_counts.py).
+    """
+
+    plan = ForeignKeyField(Plan, unique=True, backref="check_counts", on_delete="CASCADE")
+    change_id = IntegerField(default=0)  # the plan's largest Change.id when counted; 0: none
+    errors = IntegerField(default=0)
+    warnings = IntegerField(default=0)
+    infos = IntegerField(default=0)
+    checked_at = DateTimeField(default=datetime.datetime.now)
+
+
 MODELS = [
     Department,
     Plan,
@@ -386,4 +402,5 @@ MODELS = [
     LoginEvent,
     Comment,
     Upload,
+    PlanCheck,
 ]

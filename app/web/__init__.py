@@ -2,7 +2,8 @@
 
 Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
 `cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
-confirm) and `exports` (Word and Excel downloads). Shared, never a blueprint:
+confirm), `exports` (Word and Excel downloads) and `search` (projects and indicators by name).
+Shared, never a blueprint:
 `access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
@@ -30,6 +31,7 @@ from app.web import (
     links,
     plans,
     projects,
+    search,
     users,
 )
 from app.web.hx import HTMX_CONFIG, htmx
@@ -46,6 +48,7 @@ BLUEPRINTS = (
     comments,
     imports,
     exports,
+    search,
 )
 
 
