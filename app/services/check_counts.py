@@ -10,6 +10,10 @@ The id is read before the plan is checked: a write landing in between leaves an 
 the newer counts, and the plan is simply counted once more on the next view, never the other
 way round. Two viewers counting the same plan at once both upsert; the later id wins.
 
+A city's first view after the counts were dropped would check every plan at once (a hundred
+plans take seconds): 首页 asks for at most `RECOUNTS_PER_VIEW` per view, and shows the rest as
+still to come.
+
 Counts kept under one version of the rules say nothing about the next: `forget()` drops them
 all, and `flask init-db` (which an upgrade runs) calls it.
 """
@@ -22,31 +26,40 @@ from app.db import cannot_write, database
 from app.models import Change, Plan, PlanCheck
 from app.services import checking
 
+RECOUNTS_PER_VIEW = 10
 
-def counts_for(plans):
+
+def counts_for(plans, most=None):
     """{plan id: (errors, warnings, infos)} for some plans (with their departments), checking
-    again only those changed since they were last counted."""
+    again only those changed since they were last counted.
+
+    With `most`, at most that many plans are checked in this call (in the order given); the
+    others, still to be counted, map to None: a view stays quick after an upgrade has dropped
+    every count, and each further view counts the next ones.
+    """
     plans = list(plans)
     if not plans:
         return {}
     ids = [plan.id for plan in plans]
-    last_change = fn.COALESCE(fn.MAX(Change.id), 0)
+    latest = (
+        Change.select(Change.plan.alias("plan_id"), fn.MAX(Change.id).alias("last"))
+        .where(Change.plan.in_(ids))
+        .group_by(Change.plan)
+        .alias("latest")
+    )
     rows = (
         Plan.select(
             Plan.id,
-            last_change,
+            fn.COALESCE(latest.c.last, 0),
             PlanCheck.change_id,
             PlanCheck.errors,
             PlanCheck.warnings,
             PlanCheck.infos,
         )
-        .join(Change, JOIN.LEFT_OUTER, on=(Change.plan == Plan.id))
+        .join(latest, JOIN.LEFT_OUTER, on=(latest.c.plan_id == Plan.id))
         .switch(Plan)
         .join(PlanCheck, JOIN.LEFT_OUTER, on=(PlanCheck.plan == Plan.id))
         .where(Plan.id.in_(ids))
-        .group_by(
-            Plan.id, PlanCheck.change_id, PlanCheck.errors, PlanCheck.warnings, PlanCheck.infos
-        )
         .tuples()
     )
     counts, stale = {}, {}
@@ -57,7 +70,11 @@ def counts_for(plans):
             stale[plan_id] = last
     for plan in plans:
         if plan.id in stale:
+            if most is not None and most <= 0:
+                counts[plan.id] = None
+                continue
             counts[plan.id] = _recount(plan, stale[plan.id])
+            most = None if most is None else most - 1
     return counts
 
 

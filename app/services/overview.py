@@ -11,6 +11,7 @@ from peewee import fn
 
 from app.domain import permissions, workflow
 from app.models import Change, Comment, Department, Plan, Project
+from app.services import check_counts
 from app.services.check_counts import counts_for
 from app.services.plans import Totals, all_plans, plan_totals, status_counts
 
@@ -20,8 +21,8 @@ class Line:
     """One plan on 首页."""
 
     plan: object
-    errors: int
-    warnings: int
+    errors: int | None  # None: not counted yet (see check_counts.RECOUNTS_PER_VIEW)
+    warnings: int | None
     open_comments: int
     last_change: object | None  # the plan's latest Change (its `at` and `user`), or None
     totals: Totals
@@ -36,6 +37,7 @@ class Overview:
     total: Totals
     status: str | None
     by_status: dict = field(default_factory=dict)
+    uncounted: int = 0  # plans whose findings are still to be counted
 
 
 @dataclass(frozen=True)
@@ -52,15 +54,15 @@ def overview(status=None):
     if status not in workflow.STATUSES:
         status = None
     plans = all_plans(status)
-    counts = counts_for(plans)
+    counts = counts_for(plans, check_counts.RECOUNTS_PER_VIEW)
     totals = plan_totals(plans)
     comments = open_comments(plans)
     changes = last_changes(plans)
     lines = [
         Line(
             plan=plan,
-            errors=counts[plan.id][0],
-            warnings=counts[plan.id][1],
+            errors=None if counts[plan.id] is None else counts[plan.id][0],
+            warnings=None if counts[plan.id] is None else counts[plan.id][1],
             open_comments=comments.get(plan.id, 0),
             last_change=changes.get(plan.id),
             totals=totals.get(plan.id, Totals()),
@@ -68,7 +70,8 @@ def overview(status=None):
         for plan in plans
     ]
     total = sum((line.totals for line in lines), Totals())
-    return Overview(lines, total, status, status_counts())
+    uncounted = sum(1 for line in lines if line.errors is None)
+    return Overview(lines, total, status, status_counts(), uncounted)
 
 
 def open_comments(plans):

@@ -8,7 +8,7 @@ import pytest
 
 from app.domain.fields import version
 from app.models import Comment, Department, Indicator, Plan, PlanCheck, Project
-from app.services import checking
+from app.services import check_counts, checking
 from app.services.plans import create_plan, create_project
 from tests.conftest import logged_in
 from tests.html_table import table_rows
@@ -23,7 +23,8 @@ def _columns(response):
     for row in rows[1:]:
         if not row.attrs.get("id", "").startswith("plan-"):
             continue
-        texts = row.texts if len(row.texts) == len(titles) else merged[:2] + row.texts
+        texts = [c.text for c in row.cells for _ in range(int(c.attrs.get("colspan", 1)))]
+        texts = texts if len(texts) == len(titles) else merged[:2] + texts
         merged = texts
         found[row.attrs["id"]] = dict(zip(titles, texts, strict=True))
     return found
@@ -227,3 +228,18 @@ def test_the_project_page_shows_the_plans_status_and_why_it_is_locked(app, seede
     viewer = logged_in(app, app.test_client(), "viewer")
     page = _text(viewer.get(f"/projects/{project_id}"))
     assert '<span class="badge">已提交</span>' in page and "表格暂不能修改" not in page
+
+
+def test_a_view_counts_a_few_plans_and_leaves_the_rest_for_the_next(app, user, monkeypatch):
+    """After an upgrade dropped every count, 首页 stays quick: each view counts a few plans."""
+    plans = [_second_plan(app, [D(1)], year=year) for year in (2022, 2023)]
+    monkeypatch.setattr(check_counts, "RECOUNTS_PER_VIEW", 2)
+    with app.app_context():
+        PlanCheck.delete().execute()
+    first = user.get("/")
+    pending = [row for row, columns in _columns(first).items() if columns["错误"] == "计算中"]
+    assert len(pending) == 1 and "还有 1 个计划的审核结果在计算中" in _text(first)
+    second = user.get("/")
+    assert all(columns["错误"] != "计算中" for columns in _columns(second).values())
+    assert "在计算中" not in _text(second)
+    assert set(_columns(second)) == {_seed_plan_row(app), *plans}
