@@ -227,16 +227,6 @@ class Project(SoftDeleted, BaseModel):
             .order_by(Indicator.position, Indicator.id)
         )
 
-    @classmethod
-    def totals(cls, plans):
-        """{plan id: (project count, 预算数 sum)} for the given plans, summed exactly in Decimal."""
-        totals = {}
-        rows = cls.select(cls.plan, cls.budget).where(cls.plan.in_(plans) & cls.not_deleted())
-        for plan, budget in rows.tuples():
-            count, total = totals.get(plan, (0, Decimal(0)))
-            totals[plan] = (count + 1, total + (budget or 0))
-        return totals
-
 
 class Indicator(SoftDeleted, BaseModel):
     """A 三级指标: the leaf row of the table, under a 二级 category."""
@@ -405,6 +395,22 @@ class PlanVersion(BaseModel):
         indexes = ((("plan", "number"), True),)
 
 
+class PlanCheck(BaseModel):
+    """A plan's findings counted by severity, and the last change of the plan they counted.
+
+    首页 shows every plan's E/W counts; checking a city's plans on every view would be slow, so
+    the counts are kept here and counted again only once the plan's latest `Change` is another
+    (app/services/check_counts.py).
+    """
+
+    plan = ForeignKeyField(Plan, unique=True, backref="check_counts", on_delete="CASCADE")
+    change_id = IntegerField(default=0)  # the plan's largest Change.id when counted; 0: none
+    errors = IntegerField(default=0)
+    warnings = IntegerField(default=0)
+    infos = IntegerField(default=0)
+    checked_at = DateTimeField(default=datetime.datetime.now)
+
+
 MODELS = [
     Department,
     Plan,
@@ -420,4 +426,5 @@ MODELS = [
     Comment,
     Upload,
     PlanVersion,
+    PlanCheck,
 ]

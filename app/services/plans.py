@@ -5,6 +5,12 @@ in the history as created, by whoever created it. What the pages read of a plan 
 totals, the official table's rows) is here too.
 """
 
+from dataclasses import dataclass
+from decimal import Decimal
+
+from peewee import Case, fn
+
+from app.checks.rules import IMPLAUSIBLE_BUDGET
 from app.db import database
 from app.domain.indicator_table import indicator_rows
 from app.models import Comment, Department, Plan, Project
@@ -28,13 +34,56 @@ def ensure_department(code, name):
     return Department.get_or_create(code=code, defaults={"name": name})[0]
 
 
-def all_plans():
-    """Every plan with its department, by department code then newest year first, and
-    {plan id: (project count, 预算数 sum)}."""
-    plans = list(
-        Plan.select(Plan, Department).join(Department).order_by(Department.code, Plan.year.desc())
+def all_plans(status=None):
+    """Every plan with its department (only those in `status`, when given), by department code
+    then newest year first."""
+    query = Plan.select(Plan, Department).join(Department)
+    if status is not None:
+        query = query.where(Plan.status == status)
+    return list(query.order_by(Department.code, Plan.year.desc()))
+
+
+def status_counts():
+    """{status: how many plans are in it}."""
+    return dict(Plan.select(Plan.status, fn.COUNT(Plan.id)).group_by(Plan.status).tuples())
+
+
+@dataclass(frozen=True)
+class Totals:
+    """A plan's live projects counted, and their 预算数 summed (万元), leaving out the projects
+    whose 预算数 is above IMPLAUSIBLE_BUDGET (counted in `implausible`): a slip of the unit
+    would swamp a city's total."""
+
+    projects: int = 0
+    budget: Decimal = Decimal(0)
+    implausible: int = 0
+
+    def __add__(self, other):
+        return Totals(
+            self.projects + other.projects,
+            self.budget + other.budget,
+            self.implausible + other.implausible,
+        )
+
+
+def plan_totals(plans):
+    """{plan id: Totals} of some plans, summed by the database in one grouped query: the sum of
+    the stored integer 分 is exact."""
+    ids = [plan.id for plan in plans]
+    if not ids:
+        return {}
+    plausible = Case(None, [(Project.budget <= IMPLAUSIBLE_BUDGET, Project.budget)], None)
+    implausible = Case(None, [(Project.budget > IMPLAUSIBLE_BUDGET, 1)], 0)
+    rows = (
+        Project.select(Project.plan, fn.COUNT(Project.id), fn.SUM(plausible), fn.SUM(implausible))
+        .where(Project.plan.in_(ids) & Project.not_deleted())
+        .group_by(Project.plan)
+        .tuples()
     )
-    return plans, Project.totals(plans)
+    return {
+        plan_id: Totals(count, Project.budget.python_value(budget or 0), int(odd or 0))
+        for plan_id, count, budget, odd in rows
+    }
 
 
 def has_plan(department, year):

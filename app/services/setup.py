@@ -5,7 +5,7 @@ from pathlib import Path
 
 from app.db import database, migrate
 from app.models import Category, Indicator, Plan, Project
-from app.services import accounts
+from app.services import accounts, check_counts
 from app.services.importing import import_file
 
 DEMO_FILE = Path(__file__).parent / "demo" / "tangshan_kexie_2021.txt"
@@ -13,13 +13,15 @@ DEMO_USER = "示例数据"  # who the history names for the demo's plan
 
 
 def init_db(demo=False):
-    """Migrate the schema, make the framework's categories exist, and load the demo when empty.
+    """Migrate the schema, make the framework's categories exist, drop the findings counted by
+    the code that ran before (its rules may differ), and load the demo when empty.
 
     Returns the import report of the demo, or None when it was not loaded.
     """
     migrate()
     Category.sync_framework()
     read_unread_targets()
+    check_counts.forget()  # counted by the rules of the code that ran before this one
     if demo and not Plan.select().exists():
         return import_file(DEMO_FILE, user=DEMO_USER)
     return None

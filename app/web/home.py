@@ -1,14 +1,20 @@
-"""首页: every department and year the site holds, with project counts and 预算数 totals."""
+"""首页: every department and year with its status, findings, open comments, last change and
+money; filtered by status; and what waits for the user who looks (待我处理)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, g, render_template, request
 
-from app.services.plans import all_plans
+from app.services.overview import my_tasks, overview
+from app.services.plans import IMPLAUSIBLE_BUDGET
 
 bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index():
-    """Every department's plans by year, with their project counts and 预算数 totals."""
-    plans, totals = all_plans()
-    return render_template("home/index.html", plans=plans, totals=totals)
+    """Every plan of the city (or those in `?status=`), with the user's own tasks on top."""
+    return render_template(
+        "home/index.html",
+        overview=overview(request.args.get("status")),
+        tasks=my_tasks(g.user),
+        budget_limit=IMPLAUSIBLE_BUDGET,
+    )

@@ -27,7 +27,13 @@ def test_home_lists_departments_and_years_with_totals(client, seeded):
     response = client.get("/")
     assert response.status_code == 200
     rows = table_rows(response.data, "plans")
-    assert rows[1].texts == ["405002", "唐山市科学技术协会", "2021年", "3", "1770.82"]
+    assert rows[1].texts == [
+        *("405002", "唐山市科学技术协会", "2021年", "草稿"),
+        *("0", "3", "0"),  # errors, warnings, open comments
+        rows[1].texts[7],  # the last change: when, and who
+        *("3", "1770.82"),
+    ]
+    assert rows[1].texts[7].endswith("示例数据")
     assert f'href="{PLAN_URL}"' in response.get_data(as_text=True)
 
 

@@ -1,0 +1,135 @@
+"""首页's overview of the city: every plan with its status, findings, open comments, last change
+and money, and the plans waiting for the user who looks ("待我处理").
+
+Each column is one grouped query over the plans listed, whatever their number: the findings
+come from the counts kept by app/services/check_counts.py, the money from `plan_totals`.
+"""
+
+from dataclasses import dataclass, field
+
+from peewee import fn
+
+from app.domain import permissions, workflow
+from app.models import Change, Comment, Department, Plan, Project
+from app.services import check_counts
+from app.services.check_counts import counts_for
+from app.services.plans import Totals, all_plans, plan_totals, status_counts
+
+
+@dataclass(frozen=True)
+class Line:
+    """One plan on 首页."""
+
+    plan: object
+    errors: int | None  # None: not counted yet (see check_counts.RECOUNTS_PER_VIEW)
+    warnings: int | None
+    open_comments: int
+    last_change: object | None  # the plan's latest Change (its `at` and `user`), or None
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The plans listed (in `status`, or all), their grand total, and how many plans each
+    status holds (for the filter)."""
+
+    lines: list
+    total: Totals
+    status: str | None
+    by_status: dict = field(default_factory=dict)
+    uncounted: int = 0  # plans whose findings are still to be counted
+
+
+@dataclass(frozen=True)
+class Task:
+    """A plan waiting for the user: `why` is one of review, returned, errors."""
+
+    plan: object
+    why: str
+    errors: int = 0
+
+
+def overview(status=None):
+    """Every plan (in `status`, when it is one of workflow.STATUSES), ready for 首页."""
+    if status not in workflow.STATUSES:
+        status = None
+    plans = all_plans(status)
+    counts = counts_for(plans, check_counts.RECOUNTS_PER_VIEW)
+    totals = plan_totals(plans)
+    comments = open_comments(plans)
+    changes = last_changes(plans)
+    lines = [
+        Line(
+            plan=plan,
+            errors=None if counts[plan.id] is None else counts[plan.id][0],
+            warnings=None if counts[plan.id] is None else counts[plan.id][1],
+            open_comments=comments.get(plan.id, 0),
+            last_change=changes.get(plan.id),
+            totals=totals.get(plan.id, Totals()),
+        )
+        for plan in plans
+    ]
+    total = sum((line.totals for line in lines), Totals())
+    uncounted = sum(1 for line in lines if line.errors is None)
+    return Overview(lines, total, status, status_counts(), uncounted)
+
+
+def open_comments(plans):
+    """{plan id: comments not yet resolved on its live projects}."""
+    ids = [plan.id for plan in plans]
+    if not ids:
+        return {}
+    rows = (
+        Comment.select(Project.plan, fn.COUNT(Comment.id))
+        .join(Project)
+        .where(Project.plan.in_(ids) & Project.not_deleted() & Comment.resolved_at.is_null())
+        .group_by(Project.plan)
+        .tuples()
+    )
+    return dict(rows)
+
+
+def last_changes(plans):
+    """{plan id: its latest Change}."""
+    ids = [plan.id for plan in plans]
+    if not ids:
+        return {}
+    latest = Change.select(fn.MAX(Change.id)).where(Change.plan.in_(ids)).group_by(Change.plan)
+    rows = Change.select(Change.id, Change.plan, Change.at, Change.user).where(
+        Change.id.in_(latest)
+    )
+    return {change.plan_id: change for change in rows}
+
+
+def my_tasks(user):
+    """The plans waiting for `user`, by department: for reviewers and admins, those submitted for
+    review; for an editor, the department's plans returned (with the reason) and the editable
+    ones with errors. None for a user who has no such list (a viewer)."""
+    if user is None:
+        return None
+    if permissions.can_review(user):
+        waiting = [status for status in workflow.STATUSES if workflow.can_take("approve", status)]
+        query = _plans().where(Plan.status.in_(waiting))
+        return [Task(plan, "review") for plan in query]
+    if not permissions.can_start_plans(user):
+        return None  # a viewer answers for no plan
+    plans = [
+        plan
+        for plan in _plans().where(Plan.department == user.department_id)
+        if permissions.can_edit(user, plan)
+    ]
+    counts = counts_for(plans)
+    tasks = []
+    for plan in plans:
+        errors = counts[plan.id][0]
+        if plan.status == "returned":
+            tasks.append(Task(plan, "returned", errors))
+        elif errors:
+            tasks.append(Task(plan, "errors", errors))
+    return tasks
+
+
+def _plans():
+    return (
+        Plan.select(Plan, Department).join(Department).order_by(Department.code, Plan.year.desc())
+    )
