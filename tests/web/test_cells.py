@@ -235,7 +235,8 @@ def test_preview_renders_sanitised_markdown(user):
 
 def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     """One cell save: the session, then the record with its project and plan (the right to edit
-    is checked on those), then the history entry and the value. Nothing is read twice."""
+    is checked on those), then the history entry and the value, then the cell's comments.
+    Nothing is read twice."""
     indicator = _record(app, "indicator")
     form = _form(indicator, "target", {"target": "≥30万人次"})
     with caplog.at_level(logging.DEBUG, logger="peewee"):
@@ -243,6 +244,8 @@ def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     assert response.status_code == 200
     statements = [record.msg[0] for record in caplog.records if record.name == "peewee"]
     kinds = [sql.split(None, 1)[0] for sql in statements]
+    # Last, once the value is written: the open comments of the cell it gives back, for its mark.
+    assert '"comment"' in statements.pop() and kinds.pop() == "SELECT"
     assert '"user_session"' in statements[0]
     assert all(f'"{table}"' in statements[1] for table in ("indicator", "project", "plan"))
     if database.obj.for_update:
