@@ -201,7 +201,7 @@ def _where(comment):
 
 def _live_projects():
     """The condition of comments not on a deleted project (a query joined to Project)."""
-    return Comment.project.is_null() | Project.deleted_at.is_null()
+    return Comment.project.is_null() | Project.not_deleted()
 
 
 def open_count(plan):

@@ -22,8 +22,6 @@ from app.web.links import plan_url
 
 bp = Blueprint("comments", __name__)
 
-RETURNS = ("cell", "project", "plan")  # where a form sends the user back: see _back
-
 
 def _bad_place(error):
     return refusal(400, "意见的位置无效", str(error))
