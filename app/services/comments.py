@@ -234,9 +234,15 @@ def plan_of_thread(comment):
     return Plan.select(Plan, Department).join(Department).where(Plan.id == comment.plan_id).get()
 
 
-def row_name(indicator_id):
-    """The name of an indicator row (deleted or not), or None."""
-    return Indicator.select(Indicator.name).where(Indicator.id == indicator_id).scalar()
+def place_label(place):
+    """What the panel of a place is headed: the place as the lists name it, with the row's name,
+    and the project's for a 分项绩效目标 (shown on the plan's page, among the others)."""
+    row = project = None
+    if place.indicator_id is not None:
+        row = Indicator.select(Indicator.name).where(Indicator.id == place.indicator_id).scalar()
+    if place.field == "summary" and place.indicator_id is None:
+        project = Project.select(Project.name).where(Project.id == place.project_id).scalar()
+    return comment_places.label(place, row, project)
 
 
 def plan_for_marks(plan_id):
@@ -308,11 +314,9 @@ def _threads(condition, name_projects=False):
     ):
         replies.setdefault(answer.parent_id, []).append(answer)
     rows = {root.indicator_id for root in roots if root.indicator_id}
-    row_names = (
-        {row.id: row.name for row in Indicator.select().where(Indicator.id.in_(rows))}
-        if rows
-        else {}
-    )
+    found = list(Indicator.select().where(Indicator.id.in_(rows))) if rows else []
+    row_names = {row.id: row.name for row in found}
+    deleted = {row.id for row in found if row.deleted_at is not None}
     project_names = {}
     if name_projects:
         ids = {root.project_id for root in roots if root.project_id}
@@ -329,5 +333,7 @@ def _threads(condition, name_projects=False):
         place = place_of(root)
         name = project_names.get(root.project_id) if name_projects else None
         text = comment_places.label(place, row_names.get(root.indicator_id), name)
+        if root.indicator_id in deleted:
+            text += "（该行已删除）"
         threads.append(Thread(root, replies.get(root.id, []), place, text))
     return threads

@@ -10,7 +10,6 @@ Reviewers (and admins) comment; the plan's editors and reviewers reply; its edit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from app.domain import comment_places
 from app.domain.comment_places import Place, PlaceError
 from app.domain.permissions import can_comment, can_reply, can_resolve
 from app.services import comments
@@ -169,17 +168,12 @@ def place():
         "comments/_panel.html",
         plan=plan,
         place=at,
-        title=_title(at),
+        title=comments.place_label(at),
         threads=comments.at_place(at),
         may_comment=can_comment(g.user, plan),
         may_reply=can_reply(g.user, plan),
         may_resolve=can_resolve(g.user, plan),
     )
-
-
-def _title(place):
-    name = None if place.indicator_id is None else comments.row_name(place.indicator_id)
-    return comment_places.label(place, name)
 
 
 # What the cells of one page show, read once per request and plan: a page of cells costs one

@@ -395,3 +395,24 @@ def test_open_count_counts_open_threads_of_live_projects_and_the_plan(app, world
         delete_project(editor, other.id)
         assert comments.open_count(plan) == 1
         assert Comment.open_counts(project) == {}
+
+
+def test_a_thread_on_a_deleted_row_says_so_and_can_still_be_resolved(app, world):
+    from app.services.rows import delete as delete_row
+    from tests.conftest import account
+
+    root = _thread(app, world)
+    with app.app_context():
+        delete_row(account("editor"), world["row"].id)
+    editor = _client(app, "editor")
+    html = _page(editor, f"/projects/{world['project'].id}")
+    assert f"指标“{world['row'].name}” · 指标值（该行已删除）" in html
+    assert _post(editor, f"/comments/{root}/resolve").status_code == 303
+    with app.app_context():
+        assert comments.open_count(world["plan"]) == 0
+
+
+def test_the_panel_of_a_summary_names_its_project(app, world):
+    project = world["project"]
+    panel = _page(_client(app, "reviewer"), f"/comments/place?project={project.id}&field=summary")
+    assert f"审核意见 · 项目“{project.name}” · 分项绩效目标" in panel
