@@ -40,7 +40,8 @@ class Place:
         if self.field == "" and self.entity != "plan":
             return self
         if self.field not in groups(self.entity):
-            raise PlaceError(f"意见针对的位置“{self.field}”不存在，请从页面上的“意见”处提出。")
+            shown = self.field if len(self.field) <= 30 else self.field[:30] + "…"
+            raise PlaceError(f"意见针对的位置“{shown}”不存在，请从页面上的“意见”处提出。")
         return self
 
 

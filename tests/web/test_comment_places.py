@@ -416,3 +416,22 @@ def test_the_panel_of_a_summary_names_its_project(app, world):
     project = world["project"]
     panel = _page(_client(app, "reviewer"), f"/comments/place?project={project.id}&field=summary")
     assert f"审核意见 · 项目“{project.name}” · 分项绩效目标" in panel
+
+
+def test_a_comment_is_text_wherever_it_is_shown(app, world):
+    project = world["project"]
+    hostile = '<script>alert(1)</script>\n<img src=x onerror="alert(2)">'
+    reviewer = _client(app, "reviewer")
+    _post(reviewer, f"/projects/{project.id}/comments", text=hostile, field="goal")
+    _post(reviewer, f"/plans/{world['plan'].id}/comments", text=hostile, field="safeguards")
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;\n&lt;img src=x onerror=&#34;alert(2)&#34;&gt;"
+    for url in (
+        f"/projects/{project.id}",
+        f"/comments/place?project={project.id}&field=goal",
+        "/plans/405002/2021",
+        f"/comments/place?plan={world['plan'].id}&field=safeguards",
+    ):
+        html = _page(reviewer, url)
+        assert escaped in html and "<script>alert" not in html and "<img src=x" not in html
+    refused = _post(reviewer, f"/plans/{world['plan'].id}/comments", text="x", field="<b>" * 40)
+    assert refused.status_code == 400 and "<b>" not in refused.get_data(as_text=True)
