@@ -325,40 +325,44 @@ class LoginEvent(BaseModel):
 
 
 class Comment(BaseModel):
-    """A reviewer's comment on a project, or on one of its indicator rows (`indicator_id`)."""
+    """A reviewer's comment, or a reply in its thread, at a place of a plan.
 
-    project = ForeignKeyField(Project, backref="comments", on_delete="CASCADE")
+    The place: the plan's narrative (`project` NULL, `field` one of the plan's cell groups), a
+    project (`field` one of its groups, '' for the whole project) or one of its indicator rows
+    (`indicator_id`, `field` one of the row's groups, '' for the whole row). A reply (`parent`:
+    always the thread's root) shares its root's place; a thread is open until its root is
+    resolved.
+    """
+
+    plan = ForeignKeyField(Plan, backref="comments", on_delete="CASCADE")
+    project = ForeignKeyField(Project, null=True, backref="comments", on_delete="CASCADE")
     indicator_id = IntegerField(null=True)
+    field = CharField(default="")
+    parent = ForeignKeyField("self", null=True, backref="replies", on_delete="CASCADE")
     user = CharField()
     text = TextField()
     at = DateTimeField(default=datetime.datetime.now)
     resolved_by = CharField(default="")
     resolved_at = DateTimeField(null=True)
 
+    def save(self, *args, **kwargs):
+        # A comment on a project is on its plan: code written before comments had a plan of
+        # their own still only names the project.
+        if self.plan_id is None and self.project_id is not None:
+            self.plan_id = self.project.plan_id
+        return super().save(*args, **kwargs)
+
     @classmethod
-    def for_project(cls, project):
-        """The project's comments, open ones first, each with its row's name (None: the project)."""
-        comments = list(
-            cls.select()
-            .where(cls.project == project)
-            .order_by(cls.resolved_at.is_null(False), cls.at.desc(), cls.id.desc())
-        )
-        rows = {c.indicator_id for c in comments if c.indicator_id}
-        names = {
-            i.id: i.name or "（未命名）" for i in Indicator.select().where(Indicator.id.in_(rows))
-        }
-        return [(comment, names.get(comment.indicator_id)) for comment in comments]
+    def open_roots(cls):
+        """The condition of the open threads' roots, for `.where()`."""
+        return cls.parent.is_null() & cls.resolved_at.is_null()
 
     @classmethod
     def open_counts(cls, project):
-        """{indicator id: number of open comments on that row}."""
+        """{indicator id: number of open threads on that row, on any of its cells}."""
         rows = (
             cls.select(cls.indicator_id, fn.COUNT(cls.id))
-            .where(
-                (cls.project == project)
-                & cls.resolved_at.is_null()
-                & cls.indicator_id.is_null(False)
-            )
+            .where((cls.project == project) & cls.open_roots() & cls.indicator_id.is_null(False))
             .group_by(cls.indicator_id)
             .tuples()
         )

@@ -6,7 +6,7 @@ from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
 from app.db import MIGRATIONS, connect_database, migrate
-from app.models import MODELS, Change, Project
+from app.models import MODELS, Change, Comment, Project
 from app.services.setup import read_unread_targets
 
 ALL = sorted(path.stem for path in MIGRATIONS.glob("[0-9]*.py"))
@@ -119,3 +119,33 @@ def test_a_float_no_column_can_hold_is_emptied_and_kept_in_the_history(tmp_path)
     assert project.budget is None and project.plan_q1 is None
     kept = {(c.field, c.old, c.new, c.user) for c in Change.select()}
     assert kept == {("budget", "1e+20", None, "数据库升级"), ("plan_q1", "inf", None, "数据库升级")}
+
+
+def test_comments_get_their_plan_and_stay_on_their_project_and_row(tmp_path):
+    """0011: a comment written before comments had places gets its project's plan, keeps its
+    project and row, is on the whole of them (field '') and starts its own thread."""
+    db = connect_database(f"sqlite:///{tmp_path}/0010.sqlite3", str(tmp_path))
+    before = [name for name in ALL if name < "0011"]
+    Runner(db, directory=str(MIGRATIONS)).up(before[-1])
+    db.execute_sql("INSERT INTO department (id, code, name) VALUES (1, '405002', '科协')")
+    for plan_id, year in ((1, 2021), (2, 2022)):
+        db.execute_sql(
+            "INSERT INTO plan (id, department_id, year, layout, overall_goal, safeguards,"
+            " unmatched_summaries, status, status_reason, adjustment)"
+            f" VALUES ({plan_id}, 1, {year}, 'classic', '', '', '', 'draft', '', '')"
+        )
+    for project_id, plan_id in ((1, 1), (2, 2)):
+        db.execute_sql(
+            "INSERT INTO project (id, plan_id, code, name, funds_use, goal, summary, position,"
+            f" continuing) VALUES ({project_id}, {plan_id}, '', '项目{project_id}', '', '', '', 0,"
+            " 0)"
+        )
+    db.execute_sql(
+        "INSERT INTO comment (id, project_id, indicator_id, user, text, at, resolved_by)"
+        " VALUES (1, 1, NULL, 'reviewer', '整个项目', '2021-03-01 10:00:00', ''),"
+        " (2, 2, 7, 'reviewer', '这一行', '2021-03-02 10:00:00', '')"
+    )
+    assert migrate() == ALL[len(before) :]
+    kept = {(c.id, c.plan_id, c.project_id, c.indicator_id, c.field, c.parent_id, c.text)
+            for c in Comment.select()}  # fmt: skip
+    assert kept == {(1, 1, 1, None, "", None, "整个项目"), (2, 2, 2, 7, "", None, "这一行")}

@@ -85,6 +85,12 @@ def can_resolve(user, plan):
     return can_submit(user, plan) and plan.status not in FROZEN_STATUSES
 
 
+def can_reply(user, plan):
+    """Reply in a comment's thread: those who comment on the plan and those who answer for it,
+    until it is approved."""
+    return can_comment(user, plan) or can_resolve(user, plan)
+
+
 def can_manage_users(user):
     """Create users and change their roles, departments and passwords."""
     return can_read(user) and user.role == ADMIN

@@ -7,7 +7,7 @@ come from the counts kept by app/services/check_counts.py, the money from `plan_
 
 from dataclasses import dataclass, field
 
-from peewee import fn
+from peewee import JOIN, fn
 
 from app.domain import permissions, workflow
 from app.models import Change, Comment, Department, Plan, Project
@@ -75,15 +75,20 @@ def overview(status=None):
 
 
 def open_comments(plans):
-    """{plan id: comments not yet resolved on its live projects}."""
+    """{plan id: open threads on its narrative and its live projects}, as a submit counts them
+    (app/services/comments.py open_count)."""
     ids = [plan.id for plan in plans]
     if not ids:
         return {}
     rows = (
-        Comment.select(Project.plan, fn.COUNT(Comment.id))
-        .join(Project)
-        .where(Project.plan.in_(ids) & Project.not_deleted() & Comment.resolved_at.is_null())
-        .group_by(Project.plan)
+        Comment.select(Comment.plan, fn.COUNT(Comment.id))
+        .join(Project, JOIN.LEFT_OUTER)
+        .where(
+            Comment.plan.in_(ids)
+            & Comment.open_roots()
+            & (Comment.project.is_null() | Project.not_deleted())
+        )
+        .group_by(Comment.plan)
         .tuples()
     )
     return dict(rows)

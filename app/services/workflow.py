@@ -10,8 +10,8 @@ changed plan is approved.
 from app.db import database
 from app.domain.permissions import can_take_action
 from app.domain.workflow import STATUSES, WorkflowError, next_status, submit_blockers
-from app.models import Comment, Project
 from app.services.checking import check_plan
+from app.services.comments import open_count
 from app.services.errors import Forbidden
 from app.services.history import record_change
 from app.services.records import lock_plan
@@ -28,7 +28,7 @@ def change_status(user, plan_id, action, reason=""):
             raise Forbidden(f"{action} plan {plan_id}")
         target = next_status(plan.status, action, reason)
         if action == "submit":
-            blockers = submit_blockers(_errors(plan), open_comments(plan))
+            blockers = submit_blockers(_errors(plan), open_count(plan))
             if blockers:
                 raise WorkflowError(blockers)
         if action == "approve":
@@ -52,13 +52,3 @@ def _errors(plan):
         for f in check_plan(plan)
         if f.severity == "E"
     ]
-
-
-def open_comments(plan):
-    """How many comments on the plan's live projects nobody has marked resolved."""
-    return (
-        Comment.select()
-        .join(Project)
-        .where((Project.plan == plan) & Project.not_deleted() & Comment.resolved_at.is_null())
-        .count()
-    )

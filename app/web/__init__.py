@@ -71,6 +71,7 @@ def register(app):
     app.jinja_env.globals["permissions"] = permissions
     app.jinja_env.globals["workflow"] = workflow
     cells.register(app)
+    comments.register(app)
     links.register(app)
     next_year.register(app)
     headers.register(app)

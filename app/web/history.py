@@ -23,6 +23,7 @@ ACTIONS = {
     "move": "移动",
     "status": "审核",
     "resolve": "处理",
+    "reply": "回复",
     "force": "强制导入",
 }
 ENTITIES = {"plan": "计划", "project": "项目", "indicator": "指标", "comment": "审核意见"}

@@ -237,14 +237,17 @@ def test_preview_renders_sanitised_markdown(user):
 def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     """One cell save: the session, then the record with its project and plan (the right to edit
     is checked on those), then the history entry and the value; then, for the findings shown at
-    the cell, its project's review reads each table it needs once, and a 指标值's answer reads
-    last year's for beside it (app/services/next_year.py). Nothing is read twice."""
+    the cell, its project's review reads each table it needs once, a 指标值's answer reads
+    last year's for beside it (app/services/next_year.py), and the cell's open comments for
+    its mark. Nothing is read twice."""
     indicator = _record(app, "indicator")
     form = _form(indicator, "target", {"target": "≥30万人次"})
     with caplog.at_level(logging.DEBUG, logger="peewee"):
         response = user.put(_url("indicator", indicator.id, "target"), form)
     assert response.status_code == 200
     statements = [record.msg[0] for record in caplog.records if record.name == "peewee"]
+    # Last, once the value is written: the open comments of the cell it gives back, for its mark.
+    assert '"comment"' in statements.pop()
     saving = 6 if database.obj.for_update else 4
     statements, review = statements[:saving], statements[saving:]
     kinds = [sql.split(None, 1)[0] for sql in statements]
