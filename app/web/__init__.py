@@ -2,9 +2,9 @@
 
 Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
 `cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
-confirm), `exports` (Word and Excel downloads), `versions` (approved versions, comparing) and
-`next_year` (next year's plan from this one). Shared, never a blueprint: `access` (who is
-asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
+confirm), `exports` (Word and Excel downloads), `versions` (approved versions, comparing),
+`next_year` (next year's plan from this one) and `undo` (Ctrl+Z and Ctrl+Y of one's own
+changes). Shared, never a blueprint: `access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
 May import: Flask and its extensions, `app.domain` and `app.services`; never `app.models` or
@@ -32,6 +32,7 @@ from app.web import (
     next_year,
     plans,
     projects,
+    undo,
     users,
     versions,
 )
@@ -51,6 +52,7 @@ BLUEPRINTS = (
     exports,
     versions,
     next_year,
+    undo,
 )
 
 
