@@ -119,3 +119,20 @@ def test_a_float_no_column_can_hold_is_emptied_and_kept_in_the_history(tmp_path)
     assert project.budget is None and project.plan_q1 is None
     kept = {(c.field, c.old, c.new, c.user) for c in Change.select()}
     assert kept == {("budget", "1e+20", None, "数据库升级"), ("plan_q1", "inf", None, "数据库升级")}
+
+
+def test_each_change_recorded_before_undo_steps_is_a_step_of_its_own(tmp_path):
+    """0013: a change recorded before steps existed is one action, undone alone."""
+    db = _a_plan_under_0004(tmp_path)
+    for record_id in (7, 8):
+        db.execute_sql(
+            "INSERT INTO change (at, user, plan_id, entity, record_id, field, action, old, new)"
+            " VALUES ('2026-12-01 10:00:00', 'editor', 1, 'plan', ?, 'overall_goal', 'edit',"
+            " 'a', 'b')",
+            (record_id,),
+        )
+    migrate()
+    assert [(c.record_id, c.step == c.id, c.undoes) for c in Change.select()] == [
+        (7, True, None),
+        (8, True, None),
+    ]

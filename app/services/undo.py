@@ -308,7 +308,7 @@ def _values(fields, verb):
     for (entity, record_id, name), wanted in fields.items():
         spec = FIELDS[entity][name]
         try:
-            expected, value = parse(spec, wanted.now), parse(spec, wanted.to)
+            expected, value = _read(spec, wanted.now), _read(spec, wanted.to)
         except FieldError:
             raise CannotUndo(f"“{spec.label}”的记录不能读回，不能{verb}") from None
         current = getattr(wanted.record, name)
@@ -325,6 +325,14 @@ def _values(fields, verb):
                 reason = "；".join(problems.values())
                 raise CannotUndo(f"{verb}后与同组的其他值不一致：{reason}。请在表中一并修改")
     return values
+
+
+def _read(spec, text):
+    """A recorded value as the field holds it. An empty required text goes back as it was (a
+    row's name before anyone typed one): the record held it, so it may hold it again."""
+    if spec.required and spec.kind not in ("amount", "percent") and not text.strip():
+        return ""
+    return parse(spec, text)
 
 
 def _write_row(entity, row, action, username):

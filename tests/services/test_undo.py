@@ -218,3 +218,28 @@ def test_every_change_before_steps_is_a_step_of_its_own(plan):
     first = record_change("indicator", indicator, "edit", "name", "a", "b", "editor")
     second = record_change("indicator", indicator, "edit", "name", "b", "c", "editor")
     assert (first.step, second.step) == (first.id, second.id)
+
+
+def test_a_paste_written_in_one_step_is_undone_and_redone_whole(plan):
+    """What a paste service does: rows added and cells filled inside one `step()`."""
+    from app.services.history import step
+
+    first = _indicator(plan)
+    with step():
+        new = rows.insert(account("editor"), first.id, "below")
+        _save("editor", Indicator.get_by_id(new.id), "name", {"name": "粘贴的指标"})
+        _save("editor", _indicator(plan), "target", {"target": "1"})
+    done = undo.undo(account("editor"), plan.id)
+    assert done.rows_changed and done.message == "已撤销：3处改动"
+    assert new.id not in [i.id for i in _project(plan).ordered_indicators()]
+    assert _target(first) == "26650.77平方米"
+    undo.redo(account("editor"), plan.id)
+    assert Indicator.get_by_id(new.id).name == "粘贴的指标" and _target(first) == "1"
+    assert new.id in [i.id for i in _project(plan).ordered_indicators()]
+
+
+def test_a_name_typed_into_a_new_row_is_undone_to_blank(plan):
+    new = rows.insert(account("editor"), _indicator(plan).id, "below")
+    _save("editor", Indicator.get_by_id(new.id), "name", {"name": "活动次数"})
+    undo.undo(account("editor"), plan.id)
+    assert Indicator.get_by_id(new.id).name == "" and Indicator.get_by_id(new.id).deleted_at is None
