@@ -160,9 +160,12 @@ def _apply(user, plan_id, target, direction):
         _check_kind(change, verb)
     _check_later(changes, target, user.username, verb)
     ordered = reversed(changes) if direction == "undo" else changes
-    fields, rows, moves = {}, {}, []
+    fields, rows, moves, records = {}, {}, [], {}
     for change in ordered:
-        record = _record(change, verb)
+        key = (change.entity, change.record_id)
+        if key not in records:
+            records[key] = _record(change, verb)
+        record = records[key]
         if change.action == "move":
             moves.append((change, record))
         elif change.field:
@@ -182,8 +185,11 @@ def _apply(user, plan_id, target, direction):
                 rows[key].deleted_to = deleted_to
             else:
                 rows[key] = _Row(record, not deleted_to, deleted_to)
-    for row in rows.values():
-        _check_row(row, verb)
+    for (entity, _), row in rows.items():
+        _check_row(entity, row, verb)
+    for (entity, record_id), record in records.items():
+        if (entity, record_id) not in rows:
+            _check_live(entity, record, verb)
     values = _values(fields, verb)
     done = Undone(_describe(changes, verb), target)
     with step(undoes=target) as taken:
@@ -228,14 +234,24 @@ def _check_later(changes, target, username, verb):
                 (Change.id > last) & (Change.entity == entity) & Change.record_id.in_(ids)
             )
         )
-    # A project created, deleted or restored by the step: every later change inside it counts.
+    # A project created, deleted or restored by the step: every later change inside it counts;
+    # the project of a row the step changed: its deletion (or restoring) counts.
     projects = {c.record_id for c in changes if c.entity == "project" and not c.field}
     if projects:
         later.extend(Change.select().where((Change.id > last) & Change.project.in_(projects)))
+    parents = {c.project_id for c in changes if c.entity == "indicator"}
+    later.extend(
+        Change.select().where(
+            (Change.id > last)
+            & (Change.entity == "project")
+            & Change.record_id.in_(parents)
+            & (Change.field == "")
+        )
+    )
     mine = {}
     for change in changes:
         mine.setdefault((change.entity, change.record_id), set()).add(change.field)
-    touching = {c.id: c for c in later if _touches(c, mine, projects)}
+    touching = {c.id: c for c in later if _touches(c, mine, projects, parents)}
     later = [touching[key] for key in sorted(touching)]
     families = {c.undoes or c.step for c in later} - {target}
     undone = _undone(_last_turns(Change.undoes.in_(families))) if families else {}
@@ -251,10 +267,13 @@ def _check_later(changes, target, username, verb):
         raise CannotUndo(f"{who} {_when(change.at)} 之后又{_what(change)}，不能{verb}")
 
 
-def _touches(later, mine, projects):
-    if later.entity == "project" and later.record_id in projects:
-        return True
+def _touches(later, mine, projects, parents):
+    """Whether a later change touches what the step changed: the same field, the same row as a
+    whole, anything in a project the step created, deleted or restored, or the deletion (or
+    restoring) of the project of a row it changed."""
     if later.project_id in projects:
+        return True
+    if later.entity == "project" and later.record_id in parents and not later.field:
         return True
     fields = mine.get((later.entity, later.record_id))
     if fields is None:
@@ -291,13 +310,24 @@ def _deleted_after(action):
     return action == "delete"
 
 
-def _check_row(row, verb):
-    deleted = getattr(row.record, "deleted_at", None) is not None
+def _check_row(entity, row, verb):
+    """A row the step created, deleted or restored must be as the step left it (undo) or found
+    it (redo); an indicator comes back only into a live project."""
+    deleted = row.record.deleted_at is not None
     if deleted != row.deleted_now:
         state = "已被删除" if deleted else "已经恢复"
         raise CannotUndo(f"这一行{state}，不能{verb}")
-    project = getattr(row.record, "project", None) if hasattr(row.record, "project_id") else None
-    if not row.deleted_to and project is not None and project.deleted_at is not None:
+    if not row.deleted_to and entity == "indicator" and row.record.project.deleted_at is not None:
+        raise CannotUndo(f"该行所在的项目已被删除，不能{verb}")
+
+
+def _check_live(entity, record, verb):
+    """A record whose cells the step changed is still there, and so is its project."""
+    if entity == "plan":
+        return
+    if record.deleted_at is not None:
+        raise CannotUndo(f"这一行已被删除，不能{verb}")
+    if entity == "indicator" and record.project.deleted_at is not None:
         raise CannotUndo(f"该行所在的项目已被删除，不能{verb}")
 
 

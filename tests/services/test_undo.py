@@ -243,3 +243,30 @@ def test_a_name_typed_into_a_new_row_is_undone_to_blank(plan):
     _save("editor", Indicator.get_by_id(new.id), "name", {"name": "活动次数"})
     undo.undo(account("editor"), plan.id)
     assert Indicator.get_by_id(new.id).name == "" and Indicator.get_by_id(new.id).deleted_at is None
+
+
+def test_a_project_deleted_by_a_colleague_keeps_its_rows_as_they_are(plan):
+    from app.services.plans import delete_project
+
+    indicator = _indicator(plan)
+    _save("editor", indicator, "target", {"target": "27000平方米"})
+    _save(
+        "zhangsan",
+        Indicator.get_by_id(_project(plan).ordered_indicators()[1].id),
+        "name",
+        {"name": "别的"},
+    )
+    delete_project(account("zhangsan"), indicator.project_id)
+    with pytest.raises(undo.CannotUndo, match="zhangsan .* 之后又删除了项目“.+”，不能撤销"):
+        undo.undo(account("editor"), plan.id)
+    assert _target(indicator) == "27000平方米"
+
+
+def test_a_colleagues_change_of_another_row_does_not_block(plan):
+    indicator = _indicator(plan)
+    _save("editor", indicator, "target", {"target": "27000平方米"})
+    other = Indicator.get_by_id(_project(plan).ordered_indicators()[1].id)
+    _save("zhangsan", other, "target", {"target": "99"})
+    rows.insert(account("zhangsan"), other.id, "below")
+    undo.undo(account("editor"), plan.id)
+    assert _target(indicator) == "26650.77平方米" and _target(other) == "99"
