@@ -287,7 +287,10 @@ class Change(BaseModel):
     undoes = IntegerField(null=True, index=True)
 
     class Meta:
-        indexes = ((("entity", "record_id", "field"), False),)
+        indexes = (
+            (("entity", "record_id", "field"), False),
+            (("plan", "user", "step"), False),  # a user's last steps in a plan: Ctrl+Z
+        )
 
 
 class User(BaseModel):

@@ -9,5 +9,6 @@ def up(migrator, db):
     migrator.migrate(
         migrator.add_column("change", "step", IntegerField(default=0, index=True)),
         migrator.add_column("change", "undoes", IntegerField(null=True, index=True)),
+        migrator.add_index("change", ("plan_id", "user", "step"), False),
     )
     db.execute_sql('UPDATE "change" SET step = id')
