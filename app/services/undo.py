@@ -67,7 +67,7 @@ def undo(user, plan_id):
 
 def redo(user, plan_id):
     """Apply again the step `user` undid last in the plan, unless they changed the plan since.
-    NothingToRedo, CannotUndo saying why, or Forbidden when the user may not edit the plan now."""
+    NothingToUndo, CannotUndo saying why, or Forbidden when the user may not edit the plan now."""
     with database.atomic():
         editable_plan(user, plan_id, exclusive=True)
         target = _redo_target(plan_id, user.username)
@@ -111,6 +111,7 @@ def _last_turns(condition):
 
 
 def _undone(turns):
+    """{step: the undo step that took it back} of the steps undone now."""
     return {target: at for target, (action, at) in turns.items() if action == "undo"}
 
 

@@ -235,7 +235,8 @@ def test_preview_renders_sanitised_markdown(user):
 
 def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     """One cell save: the session, then the record with its project and plan (the right to edit
-    is checked on those), then the history entry and the value. Nothing is read twice. A
+    is checked on those), then the history entry (named as its undo step: the UPDATE after it)
+    and the value. Nothing is read twice. A
     指标值's answer then reads last year's for beside it (app/services/next_year.py), once."""
     indicator = _record(app, "indicator")
     form = _form(indicator, "target", {"target": "≥30万人次"})
@@ -249,11 +250,14 @@ def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     if database.obj.for_update:
         # PostgreSQL locks in order (app/services/records.py): where the row is, then its plan
         # FOR SHARE (a submit waits for it), then the row itself.
-        assert kinds == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "SELECT"]
+        assert kinds == [
+            *("SELECT", "SELECT", "SELECT", "SELECT"),
+            *("INSERT", "UPDATE", "UPDATE", "SELECT"),
+        ]
         assert statements[2].endswith('FOR SHARE OF "t1"')
         assert statements[3].endswith('FOR NO KEY UPDATE OF "t1"')
     else:
-        assert kinds == ["SELECT", "SELECT", "INSERT", "UPDATE", "SELECT"]
+        assert kinds == ["SELECT", "SELECT", "INSERT", "UPDATE", "UPDATE", "SELECT"]
     assert '"year"' in statements[-1]  # last year's plan, after the write
 
 
