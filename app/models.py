@@ -257,7 +257,10 @@ class Indicator(SoftDeleted, BaseModel):
 class Change(BaseModel):
     """One recorded change: who, when, which record and field, old → new (as text).
 
-    `action` is edit, create, delete, restore or move; `field` is empty for a whole-row action.
+    `action` is edit, create, delete, restore or move (undo and redo: app/services/undo.py);
+    `field` is empty for a whole-row action. The changes of one user action (a money group saved,
+    a row inserted, a block pasted) share a `step`: the id of its first change. A step that undoes
+    or redoes an earlier step names that step in `undoes`.
     """
 
     at = DateTimeField(default=datetime.datetime.now)
@@ -270,9 +273,14 @@ class Change(BaseModel):
     action = CharField()
     old = TextField(null=True)
     new = TextField(null=True)
+    step = IntegerField(default=0, index=True)
+    undoes = IntegerField(null=True, index=True)
 
     class Meta:
-        indexes = ((("entity", "record_id", "field"), False),)
+        indexes = (
+            (("entity", "record_id", "field"), False),
+            (("plan", "user", "step"), False),  # a user's last steps in a plan: Ctrl+Z
+        )
 
 
 class User(BaseModel):

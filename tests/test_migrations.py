@@ -149,3 +149,20 @@ def test_comments_get_their_plan_and_stay_on_their_project_and_row(tmp_path):
     kept = {(c.id, c.plan_id, c.project_id, c.indicator_id, c.field, c.parent_id, c.text)
             for c in Comment.select()}  # fmt: skip
     assert kept == {(1, 1, 1, None, "", None, "整个项目"), (2, 2, 2, 7, "", None, "这一行")}
+
+
+def test_each_change_recorded_before_undo_steps_is_a_step_of_its_own(tmp_path):
+    """0013: a change recorded before steps existed is one action, undone alone."""
+    db = _a_plan_under_0004(tmp_path)
+    for record_id in (7, 8):
+        db.execute_sql(
+            "INSERT INTO change (at, user, plan_id, entity, record_id, field, action, old, new)"
+            " VALUES ('2026-12-01 10:00:00', 'editor', 1, 'plan', ?, 'overall_goal', 'edit',"
+            " 'a', 'b')",
+            (record_id,),
+        )
+    migrate()
+    assert [(c.record_id, c.step == c.id, c.undoes) for c in Change.select()] == [
+        (7, True, None),
+        (8, True, None),
+    ]

@@ -3,9 +3,15 @@
 Every write of a plan, project or indicator files a `Change` here: an edit of a field, a row
 created, deleted, moved or restored, a status change. A restore is itself a recorded change, and
 a deleted row comes back from here.
+
+The changes of one user action form one `step` (a money group saved, a row inserted, a block
+pasted): a service opens `with step():` around its writes, and Ctrl+Z undoes the step as a
+whole (app/services/undo.py). A change filed outside any step is a step of its own.
 """
 
+import contextvars
 import datetime
+from contextlib import contextmanager
 
 from app.db import database
 from app.domain.fields import (
@@ -27,10 +33,39 @@ class CannotRestore(ValueError):
     """A change that cannot be undone; the message says why, in Chinese."""
 
 
+class Step:
+    """The step being recorded: its id is the id of its first change (None before that)."""
+
+    def __init__(self, undoes=None):
+        self.id = None
+        self.undoes = undoes
+
+
+_current = contextvars.ContextVar("jixiao_step", default=None)
+
+
+@contextmanager
+def step(undoes=None):
+    """Every change filed inside is one step, undone and redone together. A step opened inside
+    another joins it (a paste that inserts rows through rows.insert is still one step).
+    `undoes`: the step an undo or a redo is about (app/services/undo.py only)."""
+    outer = _current.get()
+    if outer is not None:
+        yield outer
+        return
+    token = _current.set(Step(undoes))
+    try:
+        yield _current.get()
+    finally:
+        _current.reset(token)
+
+
 def record_change(entity, record, action, field="", old=None, new=None, user="", where=None):
-    """File one change in the history; `where` is the record's `scope`, when already known."""
+    """File one change in the history, in the step being recorded (else in a step of its own);
+    `where` is the record's `scope`, when already known."""
     plan_id, project_id = where or scope(entity, record)
-    return Change.create(
+    current = _current.get()
+    change = Change.create(
         plan=plan_id,
         project=project_id,
         entity=entity,
@@ -40,7 +75,15 @@ def record_change(entity, record, action, field="", old=None, new=None, user="",
         old=None if old is None else as_text(old),
         new=None if new is None else as_text(new),
         user=user,
+        step=current.id if current is not None and current.id is not None else 0,
+        undoes=current.undoes if current is not None else None,
     )
+    if change.step == 0:  # the first change of its step names it
+        change.step = change.id
+        Change.update(step=change.id).where(Change.id == change.id).execute()
+        if current is not None:
+            current.id = change.id
+    return change
 
 
 def changes_of(plan, project=None, entity=None, record_id=None, fields=None):
@@ -112,7 +155,7 @@ def restore(user, change):
     A restored value is checked as a save of its whole group would be (预算数 must still equal
     财政资金 + 其他资金, the spending plan must still rise). The restore is itself recorded.
     """
-    with database.atomic():
+    with database.atomic(), step():
         # The plan first, then the record, locked: a save of a sibling field cannot slip between
         # the check of the group and the write (see app/services/records.py).
         editable_plan(user, change.plan_id, exclusive=change.entity == "plan")
@@ -171,7 +214,7 @@ def _label(record):
 
 def soft_delete(entity, record, user=""):
     """Mark a project or indicator deleted (restorable from history) and record it."""
-    with database.atomic():
+    with database.atomic(), step():
         record.deleted_at = datetime.datetime.now()
         record.save(only=[type(record).deleted_at])
         return record_change(entity, record, "delete", old=_label(record), user=user)

@@ -22,7 +22,7 @@ from app.domain.workflow import STATUSES
 from app.formats.detect import read_file
 from app.formats.narrative import escape
 from app.models import Category, CategoryLabel, Department, Indicator, Plan, Project
-from app.services.history import record_change, soft_delete
+from app.services.history import record_change, soft_delete, step
 from app.services.plans import (
     create_plan,
     create_project,
@@ -144,7 +144,7 @@ def import_document(
     layout = framework.detect_layout(level1_names)
     chosen = _Choice(set(skip), None if only is None else set(only), rename_department)
     try:
-        with database.atomic():
+        with database.atomic(), step():  # one import is one undo step
             report = _write(document, int(year), layout, user, (force_reason or "").strip(), chosen)
             if dry_run:
                 raise _DryRun

@@ -19,7 +19,7 @@ from app.domain.document import LAST_YEAR
 from app.domain.permissions import can_create_plan
 from app.models import Category, CategoryLabel, Indicator, Plan, Project
 from app.services.errors import Forbidden
-from app.services.history import record_change
+from app.services.history import record_change, step
 from app.services.plans import create_plan, create_project
 from app.services.records import lock_plan
 
@@ -69,7 +69,7 @@ def start_next_year(user, plan_id):
     """Next year's plan of the department of `plan_id`, copied from it, recorded as created by
     `user`, status 草稿. Forbidden unless `user` may start plans for that department;
     NextYearRefused when next year's plan exists already (or would be past the last year)."""
-    with database.atomic():
+    with database.atomic(), step():  # one step: Ctrl+Z does not take the copy apart
         source = lock_plan(plan_id, exclusive=True)  # two copies of one plan: one waits
         if not can_create_plan(user, source.department_id):
             raise Forbidden(f"next year of plan {plan_id}")

@@ -15,7 +15,7 @@ from app.db import database
 from app.domain.indicator_table import indicator_rows
 from app.models import Comment, Department, Plan, Project
 from app.services.errors import NotFound
-from app.services.history import record_change, soft_delete
+from app.services.history import record_change, soft_delete, step
 from app.services.records import editable_plan, load_for_edit
 
 
@@ -140,15 +140,15 @@ def create_project(plan, user="", values=None, position=None, record=True):
 
 
 def new_project(user, plan_id):
-    """A new project, named 新项目, at the end of a plan that `user` may edit now."""
-    with database.atomic():
+    """A new project, named 新项目, at the end of a plan that `user` may edit now (one undo step)."""
+    with database.atomic(), step():
         plan = editable_plan(user, plan_id)
         return create_project(plan, user.username, {"name": "新项目"})
 
 
 def delete_project(user, project_id):
     """Delete a project (restorable from the plan's history), if `user` may edit its plan now."""
-    with database.atomic():
+    with database.atomic(), step():
         project = load_for_edit(user, "project", project_id)
         return soft_delete("project", project, user.username)
 

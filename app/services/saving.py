@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from app.db import database
 from app.domain.fields import FIELDS, FieldError, as_text, check_together, parse, version
-from app.services.history import record_change
+from app.services.history import record_change, step
 from app.services.records import load_for_edit, scope
 
 
@@ -34,7 +34,7 @@ def save_cell(user, record_id, edit):
     """
     entity, names = edit.entity, edit.names
     specs = FIELDS[entity]
-    with database.atomic():
+    with database.atomic(), step():  # the fields of a group saved together are one undo step
         record = load_for_edit(user, entity, record_id)
         outcome = Outcome(200, record, dict(edit.typed), dict(edit.seen))
         parsed = {}

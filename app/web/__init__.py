@@ -3,9 +3,10 @@
 Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
 `cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
 confirm), `exports` (Word and Excel downloads), `versions` (approved versions, comparing),
-`next_year` (next year's plan from this one) and `search` (projects and indicators by
-name). Shared, never a blueprint: `access` (who is asking, 403), `links` (addresses of
-pages), `forms`, `errors` (how refusals are
+`next_year` (next year's plan from this one), `search` (projects and indicators by
+name) and `undo` (Ctrl+Z and Ctrl+Y of one's own changes). Shared, never a blueprint:
+`access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how
+refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
 May import: Flask and its extensions, `app.domain` and `app.services`; never `app.models` or
@@ -34,6 +35,7 @@ from app.web import (
     plans,
     projects,
     search,
+    undo,
     users,
     versions,
 )
@@ -54,6 +56,7 @@ BLUEPRINTS = (
     versions,
     next_year,
     search,
+    undo,
 )
 
 

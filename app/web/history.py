@@ -25,7 +25,11 @@ ACTIONS = {
     "resolve": "处理",
     "reply": "回复",
     "force": "强制导入",
+    "undo": "撤销",
+    "redo": "重做",
 }
+# An undo or redo of a whole row says what became of the row.
+ROW_OUTCOMES = {True: "（删除该行）", False: "（恢复该行）"}
 ENTITIES = {"plan": "计划", "project": "项目", "indicator": "指标", "comment": "审核意见"}
 # Fields a change may name that are not edited in a cell (app/domain/fields.py names those).
 OTHER_FIELDS = {"position": "位置", "category": "二级指标", "status": "状态"}
@@ -41,7 +45,7 @@ def _describe(changes):
         rows.append(
             {
                 "change": change,
-                "action": ACTIONS.get(change.action, change.action),
+                "action": _action(change),
                 "entity": ENTITIES.get(change.entity, change.entity),
                 "record": names.get((change.entity, change.record_id), ""),
                 "field": spec.label if spec else OTHER_FIELDS.get(change.field, ""),
@@ -50,6 +54,13 @@ def _describe(changes):
             }
         )
     return rows
+
+
+def _action(change):
+    name = ACTIONS.get(change.action, change.action)
+    if change.action in ("undo", "redo") and not change.field:
+        name += ROW_OUTCOMES[change.new is None]
+    return name
 
 
 def _page(plan, project, title, changes, cell=None, error=None):

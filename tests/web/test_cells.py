@@ -236,10 +236,11 @@ def test_preview_renders_sanitised_markdown(user):
 
 def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     """One cell save: the session, then the record with its project and plan (the right to edit
-    is checked on those), then the history entry and the value; then, for the findings shown at
-    the cell, its project's review reads each table it needs once, a 指标值's answer reads
-    last year's for beside it (app/services/next_year.py), and the cell's open comments for
-    its mark. Nothing is read twice."""
+    is checked on those), then the history entry (named as its undo step: the UPDATE after it)
+    and the value; then, for the findings shown at the cell, its project's review reads each
+    table it needs once, a 指标值's answer reads last year's for beside it
+    (app/services/next_year.py), and the cell's open comments for its mark. Nothing is read
+    twice."""
     indicator = _record(app, "indicator")
     form = _form(indicator, "target", {"target": "≥30万人次"})
     with caplog.at_level(logging.DEBUG, logger="peewee"):
@@ -248,7 +249,7 @@ def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     statements = [record.msg[0] for record in caplog.records if record.name == "peewee"]
     # Last, once the value is written: the open comments of the cell it gives back, for its mark.
     assert '"comment"' in statements.pop()
-    saving = 6 if database.obj.for_update else 4
+    saving = 7 if database.obj.for_update else 5
     statements, review = statements[:saving], statements[saving:]
     kinds = [sql.split(None, 1)[0] for sql in statements]
     assert '"user_session"' in statements[0]
@@ -256,11 +257,11 @@ def test_a_save_reads_the_session_and_its_record_once_each(app, user, caplog):
     if database.obj.for_update:
         # PostgreSQL locks in order (app/services/records.py): where the row is, then its plan
         # FOR SHARE (a submit waits for it), then the row itself.
-        assert kinds == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE"]
+        assert kinds == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "UPDATE", "UPDATE"]
         assert statements[2].endswith('FOR SHARE OF "t1"')
         assert statements[3].endswith('FOR NO KEY UPDATE OF "t1"')
     else:
-        assert kinds == ["SELECT", "SELECT", "INSERT", "UPDATE"]
+        assert kinds == ["SELECT", "SELECT", "INSERT", "UPDATE", "UPDATE"]
     review, last_year = review[:-1], review[-1]
     assert '"year"' in last_year  # last year's plan, after the write
     tables = [re.search(r'FROM "(\w+)"', sql).group(1) for sql in review]
