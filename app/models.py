@@ -282,7 +282,12 @@ class Change(BaseModel):
     new = TextField(null=True)
 
     class Meta:
-        indexes = ((("entity", "record_id", "field"), False),)
+        indexes = (
+            (("entity", "record_id", "field"), False),
+            # "What changed in this plan since change N" (app/services/live.py), polled by every
+            # open page: one range of this index, on PostgreSQL as on SQLite.
+            (("plan", "id"), False),
+        )
 
 
 class User(BaseModel):
@@ -405,6 +410,21 @@ class PlanVersion(BaseModel):
         indexes = ((("plan", "number"), True),)
 
 
+class Presence(BaseModel):
+    """Who has what open in a plan, as their pages last said: a cell's editor (`cell`, its DOM
+    id) and the project page (`project_id`). One row per user and plan; shown to the others
+    while `seen_at` is recent (app/services/live.py)."""
+
+    user = CharField()
+    plan = ForeignKeyField(Plan, on_delete="CASCADE")
+    cell = CharField(default="")
+    project_id = IntegerField(null=True)
+    seen_at = DateTimeField(default=datetime.datetime.now)
+
+    class Meta:
+        indexes = ((("plan", "user"), True),)
+
+
 MODELS = [
     Department,
     Plan,
@@ -420,4 +440,5 @@ MODELS = [
     Comment,
     Upload,
     PlanVersion,
+    Presence,
 ]

@@ -2,8 +2,9 @@
 
 Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
 `cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
-confirm), `exports` (Word and Excel downloads), `versions` (approved versions, comparing) and
-`next_year` (next year's plan from this one). Shared, never a blueprint: `access` (who is
+confirm), `exports` (Word and Excel downloads), `versions` (approved versions, comparing),
+`next_year` (next year's plan from this one) and `live` (what changed since a page was read, and
+who has what open). Shared, never a blueprint: `access` (who is
 asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
@@ -29,6 +30,7 @@ from app.web import (
     imports,
     indicators,
     links,
+    live,
     next_year,
     plans,
     projects,
@@ -51,6 +53,7 @@ BLUEPRINTS = (
     exports,
     versions,
     next_year,
+    live,
 )
 
 
@@ -69,6 +72,7 @@ def register(app):
     app.jinja_env.globals["workflow"] = workflow
     cells.register(app)
     links.register(app)
+    live.register(app)
     next_year.register(app)
     headers.register(app)
     errors.register(app)
