@@ -6,10 +6,12 @@ import re
 import pytest
 
 from app.db import database
-from app.domain.fields import version
+from app.domain.fields import Edit, version
 from app.models import Change, Plan, Presence, User
 from app.services import live
+from app.services.saving import save_cell
 from app.services.workflow import change_status
+from app.web import projects as project_page
 from tests.conftest import Browserless, account, logged_in
 
 CHANGES = "/plans/405002/2021/changes"
@@ -300,6 +302,31 @@ def test_the_pages_say_where_to_poll_from(app, world, user):
         assert f'data-changes-url="{changes}"' in element
         assert f'data-presence-url="{PRESENCE}"' in element
         assert f'data-last-change="{latest}"' in element
+        assert 'data-poll-seconds="4"' in element
+
+
+def test_a_save_while_the_page_is_built_is_reported_by_its_first_poll(
+    app, world, user, monkeypatch
+):
+    import app.web.projects
+
+    indicator, project = world["indicator"], world["project"]
+    read_table = app.web.projects.project_table
+
+    def a_colleague_saves_meanwhile(*args):
+        table = read_table(*args)
+        edit = Edit(
+            "indicator", "target", {"target": "≥98%"}, {"target": version(indicator.target)}
+        )
+        assert save_cell(account("editor"), indicator.id, edit).status == 200
+        return table
+
+    monkeypatch.setattr(project_page, "project_table", a_colleague_saves_meanwhile)
+    since = _since(user, f"/projects/{project.id}")
+    monkeypatch.undo()
+    assert [c["id"] for c in _poll(user, since, project)["cells"]] == [
+        f"cell-{indicator.id}-target"
+    ]
 
 
 def test_the_editor_can_say_who_changed_a_cell_last(app, world):
