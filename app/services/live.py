@@ -128,7 +128,6 @@ def changes_since(department_code, year, since, user, project_id=None, now=None)
             Change.entity,
             Change.record_id,
             Change.field,
-            Change.project,
         )
         .join(Department, on=Plan.department == Department.id)
         .switch(Plan)
@@ -153,7 +152,7 @@ def changes_since(department_code, year, since, user, project_id=None, now=None)
 def _sorted(changes, project_id):
     """The changes as the cells they touched, and whether the page's rows changed."""
     cells, rows_changed = {}, False
-    for change_id, user, at, entity, record_id, name, _project in changes:
+    for change_id, user, at, entity, record_id, name in changes:
         group = group_of(entity, name) if name else None
         if group is not None:
             key = (entity, record_id, group)

@@ -221,8 +221,10 @@ def test_an_open_editor_is_shown_to_the_others_only(app, world, user):
     # The editor closed: the project page stays open.
     assert editor.post(PRESENCE, {"cell": "", "project": project.id}).status_code == 204
     assert _presence(user) == expected[:1]
-    # The page left: nothing.
+    # The page left: nothing, and nothing kept.
     assert editor.post(PRESENCE, {}).status_code == 204
+    with app.app_context():
+        assert not Presence.select().where(Presence.user == "editor").exists()
     assert _presence(_person(app, "reviewer")) == [{"id": f"project-{project.id}", "user": "root"}]
 
 
