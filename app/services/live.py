@@ -39,6 +39,10 @@ LISTED = frozenset(("code", "name", *MONEY, *QUARTERS))
 CELL_ID = re.compile(r"cell-(?:(?:project|plan)-)?[0-9]{1,18}-[a-z_0-9]{1,40}")
 
 
+class NotACell(ValueError):
+    """What a page said it has open is no cell's DOM id."""
+
+
 @dataclass(frozen=True)
 class LastChange:
     """The newest recorded change of a cell: its id (to compare with the page's starting id),
@@ -211,9 +215,9 @@ def _keep_alive(plan_id, user, project_id, mine, now):
 def set_presence(department_code, year, user, cell="", project_id=None):
     """Record what `user` has open in a plan: a cell's editor (its DOM id, or '' when it
     closed) on a project page (`project_id`) or the plan page (None); with neither, the user
-    left. ValueError for a cell that is no cell's id, NotFound for a project not in the plan."""
+    left. NotACell for a cell that is no cell's id, NotFound for a project not in the plan."""
     if cell and not CELL_ID.fullmatch(cell):
-        raise ValueError("cell")
+        raise NotACell(cell)
     plan = Plan.find(department_code, year)
     if plan is None:
         raise NotFound(f"plan {department_code} {year}")

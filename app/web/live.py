@@ -29,8 +29,8 @@ from app.web.access import require
 
 bp = Blueprint("live", __name__, url_prefix="/plans")
 
-# How often a page polls: a colleague's save shows within 5 s (issue 11); 50 open pages cost the
-# server about 5 % of one CPU at this rate (bench/staying_current.py).
+# How often a page polls: a colleague's save shows within 5 s (issue 11). 50 open pages cost the
+# server about 5 % of one CPU at this rate, 10 % while two editors save (bench/staying_current.py).
 POLL_SECONDS = 4
 # Pages that poll, by endpoint: they carry the change id taken before their data is read.
 PAGES = frozenset(("projects.show", "plans.show"))
@@ -105,7 +105,7 @@ def presence(department_code, year):
             request.form.get("cell", ""),
             int(project) if project else None,
         )
-    except ValueError:
+    except live.NotACell:
         abort(400)
     return "", 204
 
