@@ -280,6 +280,9 @@ class Change(BaseModel):
         indexes = (
             (("entity", "record_id", "field"), False),
             (("plan", "user", "step"), False),  # a user's last steps in a plan: Ctrl+Z
+            # "What changed in this plan since change N" (app/services/live.py), polled by every
+            # open page: one range of this index, on PostgreSQL as on SQLite.
+            (("plan", "id"), False),
         )
 
 
@@ -423,6 +426,21 @@ class PlanCheck(BaseModel):
     checked_at = DateTimeField(default=datetime.datetime.now)
 
 
+class Presence(BaseModel):
+    """Who has what open in a plan, as their pages last said: a cell's editor (`cell`, its DOM
+    id) and the project page (`project_id`). One row per user and plan; shown to the others
+    while `seen_at` is recent (app/services/live.py)."""
+
+    user = CharField()
+    plan = ForeignKeyField(Plan, on_delete="CASCADE")
+    cell = CharField(default="")
+    project_id = IntegerField(null=True)
+    seen_at = DateTimeField(default=datetime.datetime.now)
+
+    class Meta:
+        indexes = ((("plan", "user"), True),)
+
+
 MODELS = [
     Department,
     Plan,
@@ -439,4 +457,5 @@ MODELS = [
     Upload,
     PlanVersion,
     PlanCheck,
+    Presence,
 ]

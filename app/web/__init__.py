@@ -4,9 +4,9 @@ Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (r
 `cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
 confirm), `exports` (Word and Excel downloads), `versions` (approved versions, comparing),
 `next_year` (next year's plan from this one), `search` (projects and indicators by
-name) and `undo` (Ctrl+Z and Ctrl+Y of one's own changes). Shared, never a blueprint:
-`access` (who is asking, 403), `links` (addresses of pages), `forms`, `errors` (how
-refusals are
+name), `undo` (Ctrl+Z and Ctrl+Y of one's own changes) and `live` (what changed since a
+page was read, and who has what open). Shared, never a blueprint: `access` (who is
+asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
 May import: Flask and its extensions, `app.domain` and `app.services`; never `app.models` or
@@ -31,6 +31,7 @@ from app.web import (
     imports,
     indicators,
     links,
+    live,
     next_year,
     plans,
     projects,
@@ -57,6 +58,7 @@ BLUEPRINTS = (
     next_year,
     search,
     undo,
+    live,
 )
 
 
@@ -76,6 +78,7 @@ def register(app):
     cells.register(app)
     comments.register(app)
     links.register(app)
+    live.register(app)
     next_year.register(app)
     headers.register(app)
     errors.register(app)
