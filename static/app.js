@@ -149,8 +149,9 @@
     }
   }
 
-  /* Arriving at #cell-… (a finding's link on the checks page): scroll to the cell, mark it,
-     and open its editor for those who may edit. */
+  /* Arriving at #cell-…: scroll to the cell and mark it; with ?open= naming it (a finding's
+     link on the checks page), open its editor for those who may edit. A comment's answer
+     comes back to its cell without opening it. */
   var arrivedAt = null; // the id of that cell, until its editor has opened
 
   function arrive() {
@@ -162,7 +163,8 @@
     var cell = target.matches(CELL) ? target : target.querySelector(CELL);
     if (!cell) return;
     cell.focus({ preventScroll: true });
-    if (cell.closest("[data-editable]")) {
+    var asked = new URLSearchParams(location.search).get("open") === id;
+    if (asked && cell.closest("[data-editable]")) {
       arrivedAt = id;
       openEditor(cell);
     }

@@ -73,18 +73,23 @@ def checks(department_code, year):
 
 
 def _cell_link(plan, item):
-    """Where a finding is on the pages: its cell on the project page, or the plan's 分项绩效目标."""
+    """Where a finding is on the pages: its cell on the project page (`?open=` asks the page to
+    open its editor there), or the plan's section."""
     finding = item.finding
     if finding.field in ("overall_goal", "safeguards"):
         return f"{plan_url(plan)}#{finding.field.replace('_', '-')}"
     if item.project is None or finding.field == "summary":
         return f"{plan_url(plan)}#summaries"
+    entity = "project" if item.indicator_id is None else "indicator"
+    group = checking.GROUP_OF_FIELD.get((entity, finding.field)) or group_of(entity, finding.field)
     page = url_for("projects.show", project_id=item.project.id)
-    if item.indicator_id is not None:
-        group = "name" if finding.field == "category" else finding.field
-        return f"{page}#cell-{item.indicator_id}-{group}"
-    group = group_of("project", finding.field)
-    return f"{page}#cell-project-{item.project.id}-{group}" if group else page
+    if not group:
+        return page
+    if entity == "indicator":
+        cell = f"cell-{item.indicator_id}-{group}"
+    else:
+        cell = f"cell-project-{item.project.id}-{group}"
+    return f"{page}?open={cell}#{cell}"
 
 
 @bp.get("/<department_code>/<int:year>/print")

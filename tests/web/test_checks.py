@@ -15,8 +15,14 @@ def test_the_seed_plan_shows_its_warnings_each_linked_to_its_cell(app, user):
     with app.app_context():
         rate = Indicator.get(Indicator.name == "预算资金完成率")
         goal = Project.get(Project.code == "405002B21DX0003")
-        assert f'href="/projects/{rate.project_id}#cell-{rate.id}-name"' in page
-        assert f'href="/projects/{goal.id}#cell-project-{goal.id}-goal"' in page
+        assert (
+            f'href="/projects/{rate.project_id}?open=cell-{rate.id}-name#cell-{rate.id}-name"'
+            in page
+        )
+        assert (
+            f'href="/projects/{goal.id}?open=cell-project-{goal.id}-goal#cell-project-{goal.id}-goal"'
+            in page
+        )
     plan_page = user.get("/plans/405002/2021").get_data(as_text=True)
     assert "错误 0 条 · 警告 3 条" in plan_page
     assert 'href="/plans/405002/2021/checks"' in plan_page
@@ -28,4 +34,7 @@ def test_an_error_made_on_the_page_is_on_the_checks_page(app, user):
         project = Project.get(Project.code == "405002B19DX0002")
     page = user.get("/plans/405002/2021/checks").get_data(as_text=True)
     assert "错误 1 条" in page and "F01" in page
-    assert f'href="/projects/{project.id}#cell-project-{project.id}-money"' in page
+    assert (
+        f'href="/projects/{project.id}?open=cell-project-{project.id}-money#cell-project-{project.id}-money"'
+        in page
+    )

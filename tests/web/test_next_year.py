@@ -146,7 +146,10 @@ def test_the_copys_checks_page_points_at_the_codes_and_the_years(app, seeded, us
     with app.app_context():
         projects = list(Plan.find("405002", 2022).ordered_projects())
     for project in projects:
-        assert f'href="/projects/{project.id}#cell-project-{project.id}-code"' in page
+        assert (
+            f'href="/projects/{project.id}?open=cell-project-{project.id}-code#cell-project-{project.id}-code"'
+            in page
+        )
     assert page.count('<td class="code">C03</td>') == 3
     assert 'href="/plans/405002/2022#safeguards"' in page
     assert "保障措施中写的是2021年，预算年度是 2022 年，请核对" in page
