@@ -28,6 +28,7 @@ COLUMNS = tuple(groups("indicator"))
 # A block taller than any indicator table is a mistake (a whole sheet copied), not a paste.
 MAX_ROWS = 200
 NEW_ROW = "（新行）"
+_NO_NEW_ROWS = "这一行所在的二级指标不属于本项目采用的指标体系，不能在其下新增行"
 
 
 class PasteError(ValueError):
@@ -65,12 +66,14 @@ def paste(user, project_id, indicator_id, column, text, preview=False):
     if column not in COLUMNS:
         raise NotFound(f"column {column}")
     columns = COLUMNS[COLUMNS.index(column) :]
-    block = _block(text, columns)
     with database.atomic(), step():
         project = load_for_edit(user, "project", project_id)
         start = _start(project, indicator_id)
+        block = _block(text, columns)
         targets = _rows_from(project, start, len(block))
         pasted = Pasted(rows_added=len(block) - len(targets))
+        if pasted.rows_added and start.category_id not in rows.level2_categories(project.plan):
+            raise PasteError(f"粘贴的内容有{len(block)}行，{_NO_NEW_ROWS}")
         for number, cells in enumerate(block, 1):
             record = targets[number - 1] if number <= len(targets) else None
             row_name = NEW_ROW if record is None else record.name or "（未命名）"
@@ -134,11 +137,9 @@ def _rows_from(project, start, count):
 
 
 def _new_row(user, project, start):
-    """A row added at the end of the start row's 二级, in the paste's step."""
-    try:
-        return rows.add(user, project.id, start.category_id)
-    except rows.RowError as error:
-        raise PasteError(str(error)) from None
+    """A row added at the end of the start row's 二级 (one of the plan's: checked before), in the
+    paste's step."""
+    return rows.add(user, project.id, start.category_id)
 
 
 def _write(user, record, values):

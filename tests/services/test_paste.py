@@ -186,15 +186,26 @@ def test_a_paste_is_one_step_that_undo_takes_back_whole(plan):
     assert [row.id for row in _project(plan).ordered_indicators()] == ids
 
 
-def test_a_row_that_cannot_be_added_leaves_the_cells_written_before_it_unwritten(plan):
-    """Rows go into the start row's 二级; one of another layout takes none, and the cells of the
-    block's first rows, already written in the transaction, are not kept either."""
+def test_rows_are_not_added_under_a_level2_of_another_layout(plan):
+    """Rows go into the start row's 二级; one left over from another layout takes none, as the
+    ＋ button adds none there: the preview says so, and nothing is written."""
     from app.models import Category
 
     stray = Category.get(Category.name == "经济成本指标")
     start = _project(plan).ordered_indicators()[2]
     Indicator.update(category=stray).where(Indicator.id == start.id).execute()
     before = database_snapshot()
-    with pytest.raises(PasteError, match="不属于本项目采用的指标体系"):
-        _paste(plan, "甲\r\n乙\r\n", start=Indicator.get_by_id(start.id))
+    for preview in (False, True):
+        with pytest.raises(PasteError, match="^粘贴的内容有2行，这一行所在的二级指标不属于"):
+            _paste(plan, "甲\r\n乙\r\n", start=Indicator.get_by_id(start.id), preview=preview)
     assert database_snapshot() == before
+    _paste(plan, "甲\r\n", start=Indicator.get_by_id(start.id))
+    assert Indicator.get_by_id(start.id).name == "甲"
+
+
+def test_a_row_shorter_than_the_block_leaves_the_cells_right_of_it_as_they_were(plan):
+    """As Excel pastes text whose rows have fewer cells: only the cells given are written."""
+    _paste(plan, "活动次数\t描述\t4次\r\n参与人数\r\n")
+    first, second = _rows(plan, _first(plan).category_id)
+    assert first == ("活动次数", "描述", "4次", "年初工作计划")
+    assert second == ("参与人数", "", "", "")

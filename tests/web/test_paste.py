@@ -128,9 +128,9 @@ def test_who_may_not_edit_the_plan_is_refused(app, table, username):
     project_id, first = table
     person = _as(app, username)
     before = _snapshot(app)
-    for preview in (False, True):
-        response = _post(person, project_id, f"cell-{first.id}-name", preview=preview)
-        assert response.status_code == 403
+    for text, preview in ((BLOCK, False), (BLOCK, True), ("甲\x00", False)):
+        response = _post(person, project_id, f"cell-{first.id}-name", text, preview)
+        assert response.status_code == 403  # a refused cell is no business of theirs
         assert response.json == {"message": "您没有修改这个计划的权限"}
     assert _snapshot(app) == before
 
