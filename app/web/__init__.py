@@ -33,6 +33,7 @@ from app.web import (
     links,
     live,
     next_year,
+    paste,
     plans,
     projects,
     search,
@@ -59,6 +60,7 @@ BLUEPRINTS = (
     search,
     undo,
     live,
+    paste,
 )
 
 
