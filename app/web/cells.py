@@ -26,6 +26,7 @@ from app.services.next_year import previous_targets
 from app.services.records import load, plan_of
 from app.services.saving import save_cell
 from app.web.access import require
+from app.web.links import cell_id as dom_id
 
 bp = Blueprint("cells", __name__, url_prefix="/cells")
 
@@ -43,12 +44,6 @@ COLSPANS = {
     ("project", "funds_use"): 5,
     ("project", "goal"): 5,
 }
-
-
-def dom_id(entity, record_id, group):
-    """The element id of a cell group: cell-12-target, cell-project-3-money."""
-    prefix = "" if entity == "indicator" else f"{entity}-"
-    return f"cell-{prefix}{record_id}-{group}"
 
 
 # Why a cell will not open, by the plan's status; for those who may never edit it, READ_ONLY.

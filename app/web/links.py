@@ -1,4 +1,5 @@
-"""Addresses of the pages that several blueprints and templates link to."""
+"""Addresses of the pages that several blueprints and templates link to, and the element id
+of a cell group, which the page, its polling and undo all name the same way."""
 
 from flask import url_for
 
@@ -6,6 +7,21 @@ from flask import url_for
 def plan_url(plan, endpoint="plans.show"):
     """The address of a plan's page (or of another page keyed like it, such as its history)."""
     return url_for(endpoint, department_code=plan.department.code, year=plan.year)
+
+
+def cell_id(entity, record_id, group):
+    """The element id of a cell group: cell-12-target, cell-project-3-money, cell-plan-1-…"""
+    prefix = "" if entity == "indicator" else f"{entity}-"
+    return f"cell-{prefix}{record_id}-{group}"
+
+
+def cell_ref(entity, record_id, group):
+    """{id, url}: a cell group's element id and the address of its fragment, for a browser
+    told to refresh it (undo, a colleague's change)."""
+    return {
+        "id": cell_id(entity, record_id, group),
+        "url": url_for("cells.show", entity=entity, record_id=record_id, group=group),
+    }
 
 
 def register(app):

@@ -26,6 +26,7 @@ from flask import Blueprint, abort, g, jsonify, request, url_for
 from app.domain.permissions import can_read
 from app.services import live
 from app.web.access import require
+from app.web.links import cell_ref
 
 bp = Blueprint("live", __name__, url_prefix="/plans")
 
@@ -43,12 +44,6 @@ def _remember_where_the_page_starts():
     while the page is being built is then reported by its first poll, never lost."""
     if request.endpoint in PAGES:
         g.live_since = live.latest_change_id()
-
-
-def cell_dom_id(entity, record_id, group):
-    """A cell group's element id, as app/web/cells.py CellView.dom_id gives it."""
-    prefix = "" if entity == "indicator" else f"{entity}-"
-    return f"cell-{prefix}{record_id}-{group}"
 
 
 def _number(name, required=False):
@@ -80,10 +75,7 @@ def changes(department_code, year):
 
 def _cell(change):
     return {
-        "id": cell_dom_id(change.entity, change.record_id, change.group),
-        "url": url_for(
-            "cells.show", entity=change.entity, record_id=change.record_id, group=change.group
-        ),
+        **cell_ref(change.entity, change.record_id, change.group),
         "user": change.last.user,
         "at": change.last.when,
         "label": "、".join(change.labels),

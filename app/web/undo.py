@@ -18,7 +18,7 @@ A plain form post (no htmx, not asking for JSON) is sent back to the page it cam
 the message as a flash, so the buttons work without JavaScript too.
 """
 
-from flask import Blueprint, flash, g, jsonify, redirect, request, url_for
+from flask import Blueprint, flash, g, jsonify, redirect, request
 
 from app.domain.permissions import EDITABLE_STATUSES, can_edit
 from app.domain.workflow import STATUSES
@@ -26,7 +26,7 @@ from app.services import undo as undo_service
 from app.services.errors import Forbidden
 from app.services.plans import find_plan
 from app.web.hx import htmx
-from app.web.links import plan_url
+from app.web.links import cell_ref, plan_url
 
 bp = Blueprint("undo", __name__)
 
@@ -54,7 +54,7 @@ def _answer(department_code, year, act):
         return _reply(plan, str(nothing), 200)
     except undo_service.CannotUndo as refused:
         return _reply(plan, str(refused), 409)
-    cells = [_cell(entity, record_id, group) for entity, record_id, group in done.cells if group]
+    cells = [cell_ref(entity, record_id, group) for entity, record_id, group in done.cells if group]
     return _reply(plan, done.message, 200, done=True, cells=cells, reload=done.rows_changed)
 
 
@@ -64,15 +64,6 @@ def _forbidden(plan):
     if plan.status not in EDITABLE_STATUSES:
         return f"计划{STATUSES.get(plan.status, plan.status)}，不能修改，也不能撤销或重做"
     return "您没有修改这个计划的权限"
-
-
-def _cell(entity, record_id, group):
-    """The DOM id and fragment address of a cell, as app/web/cells.py `CellView` names them."""
-    prefix = "" if entity == "indicator" else f"{entity}-"
-    return {
-        "id": f"cell-{prefix}{record_id}-{group}",
-        "url": url_for("cells.show", entity=entity, record_id=record_id, group=group),
-    }
 
 
 def _reply(plan, message, status, done=False, cells=(), reload=False):
