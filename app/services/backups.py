@@ -239,7 +239,7 @@ def restore(path, folder):
         aside = folder / f"before-restore-{stamp}.sqlite3"
         _sqlite_restore(db, path, aside)
     try:
-        migrated = init_db_report()
+        migrated = _upgrade_schema()
     except Exception as error:  # the data is in; say so, and where the old database is
         raise BackupError(
             f"备份已写入数据库，但升级数据库结构失败：{error}。恢复前的数据库已另存为 {aside}。"
@@ -255,7 +255,7 @@ def restore(path, folder):
     )
 
 
-def init_db_report():
+def _upgrade_schema():
     """Bring the restored schema up to date; the migrations it applied."""
     before = _applied_migrations()
     init_db()
