@@ -3,7 +3,8 @@
 `init-db [--demo]`, `import FILE [--year] [--department CODE]`, `export --department CODE --year
 YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CODE]`,
 `set-password NAME`, `list-users`, `check --department CODE --year YYYY | --all [--format
-text|json]` (the review rules), `targets [FILE] [--year]` (what each 指标值 says, as JSON).
+text|json]` (the review rules), `targets [FILE] [--year]` (what each 指标值 says, as JSON), `backup [-o FILE] [--keep N]`,
+`restore FILE` (app/services/backups.py).
 Messages are for the office's administrator, so they are in Chinese; a refused command exits
 with status 1 and says why. Passwords are read from standard input, never from the command
 line, where other users of the server could see them.
@@ -14,11 +15,12 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 
 from app.domain import targets
 from app.domain.document import MalformedDocument
 from app.domain.permissions import ROLES
-from app.services import accounts, checking
+from app.services import accounts, backups, checking
 from app.services.errors import NotFound
 from app.services.exporting import export
 from app.services.importing import ImportRefused, import_file
@@ -178,3 +180,47 @@ def register(app):
             department = user.department.code if user.department else "-"
             state = "" if user.active else "（已停用）"
             click.echo(f"{user.username}\t{user.role}\t{department}{state}")
+
+    @app.cli.command("backup")
+    @click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        help="备份文件（默认写入 instance/backups/）",
+    )
+    @click.option("--keep", type=click.IntRange(min=1), help="只保留最新的 N 个备份，删除更早的")
+    def backup_command(output, keep):
+        """Back up the database, verified: SQLite gzipped, PostgreSQL by pg_dump."""
+        try:
+            written = backups.backup(_backups_folder(), output, keep)
+        except (backups.BackupError, OSError) as error:
+            click.echo(f"备份失败，未留下备份文件。{error}", err=True)
+            raise SystemExit(1) from None
+        click.echo(
+            f"已备份到 {written.path}（{backups.size_text(written.size)}，"
+            f"用时 {written.seconds:.1f} 秒），已校验。"
+        )
+        if written.deleted:
+            click.echo(f"已删除较早的备份 {len(written.deleted)} 个（保留最新的 {keep} 个）。")
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    def restore_command(path):
+        """Replace the database by a backup; the current one is kept in instance/backups/."""
+        try:
+            report = backups.restore(path, _backups_folder())
+        except (backups.BackupError, OSError) as error:
+            click.echo(f"未恢复：{error}", err=True)
+            raise SystemExit(1) from None
+        newest = report.newest_change.strftime("%Y-%m-%d %H:%M") if report.newest_change else "无"
+        click.echo(
+            f"已从 {path} 恢复：部门 {report.departments} 个，计划 {report.plans} 个，"
+            f"用户 {report.users} 个，最近一次修改于 {newest}。"
+        )
+        if report.migrated:
+            click.echo("已升级数据库结构：" + "、".join(report.migrated))
+        click.echo(f"恢复前的数据库已另存为 {report.aside}。")
+
+
+def _backups_folder():
+    return backups.folder_of(current_app.instance_path)

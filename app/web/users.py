@@ -1,9 +1,10 @@
-"""The admin's page of users: create, change role and department, disable, set a password."""
+"""The admin's page of users: create, change role and department, disable, set a password;
+and the last backup of the database, with a warning when there is none from the last day."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
 from app.domain.permissions import ROLE_TITLES, ROLES, can_manage_users
-from app.services import accounts
+from app.services import accounts, backups
 from app.services.plans import departments
 from app.web.access import require
 
@@ -16,6 +17,7 @@ def _admins_only():
 
 
 def _page(status=200, errors=None, typed=None):
+    last = backups.last_backup(backups.folder_of(current_app.instance_path))
     return (
         render_template(
             "users/index.html",
@@ -25,6 +27,8 @@ def _page(status=200, errors=None, typed=None):
             roles=[(role, ROLE_TITLES[role]) for role in ROLES],
             errors=errors or [],
             typed=typed or {},
+            backup=last,
+            backup_size=last and backups.size_text(last.size),
         ),
         status,
     )
