@@ -19,8 +19,9 @@
   var EDITOR = "[data-editor]";
   var displays = {}; // editor id → the display element it replaced (Esc puts it back)
   var openId = null; // the id of the editor last opened
-  var focusField = null; // the field to focus when an editor comes from the server
+  var focusField = null; // the id of the cell to select when a Delete's answer comes
   var focusAfterSwap = null; // element id whose cell gets the focus back
+  var typedField = null; // the field an Enter or Tab left, for a refused save to return to
 
   function each(list, fn) {
     Array.prototype.forEach.call(list, fn);
@@ -76,7 +77,7 @@
     var source = templateOf(host);
     if (!source) {
       // A page without the template (an older fragment): ask the server, as before.
-      focusField = field;
+      typedField = field;
       htmx.ajax("GET", host.dataset.editUrl || element.dataset.editUrl, { target: host, swap: "outerHTML" });
       return null;
     }
@@ -318,6 +319,7 @@
       else if (lower === "y" || (lower === "z" && event.shiftKey)) undoRedo("redo", event);
       return; // Ctrl+C and Ctrl+V are the copy and paste events'
     }
+    if (key === "Escape") clearRange();
     if (!cell.matches(CELL)) return;
     if (key === "Enter" || key === "F2") {
       event.preventDefault();
@@ -427,6 +429,7 @@
      closed, as in a spreadsheet. */
   function leave(editor, spot, key, field) {
     var next = target(spot, key, false);
+    typedField = field; // if the save is refused, the keyboard goes back there
     var saving = closeEditor(editor, true);
     if (!saving) {
       var display = document.getElementById(editor.id);
@@ -589,9 +592,9 @@
 
   /* A refused editor keeps the keyboard on the field that was refused (or the one typed in). */
   function focusRefused(editor) {
-    var input = editor.querySelector("[aria-invalid=true]");
-    if (!input && focusField) input = editor.querySelector('[name="' + focusField + '"]');
-    focusField = null;
+    var typed = typedField && editor.querySelector('[name="' + typedField + '"]');
+    var input = typed || editor.querySelector("[aria-invalid=true]");
+    typedField = null;
     input = input || inputsOf(editor)[0];
     if (!input) return;
     input.focus();
@@ -794,6 +797,16 @@
      (app/web/live.py) and puts colleagues' values in place, never over an open editor. */
   var changedSince = {}; // cell id → "张三 11:02", for the editor to say
   var rowsPending = false;
+  // This page's own row operations (add, move, delete) are in place already: the poll that
+  // reports them is not a colleague's change to reload for.
+  var ownRowChange = false;
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var config = event.detail.requestConfig || {};
+    if (config.verb && config.verb !== "get" && (config.path || "").indexOf("/cells/") !== 0) {
+      ownRowChange = true;
+    }
+  });
 
   function liveBox() {
     return document.getElementById("live");
@@ -808,6 +821,8 @@
         setTimeout(tick, seconds * 1000);
       };
       if (document.hidden) return next();
+      var mine = ownRowChange;
+      ownRowChange = false;
       var url = live.dataset.changesUrl;
       url += (url.indexOf("?") < 0 ? "?" : "&") + "since=" + encodeURIComponent(live.dataset.lastChange);
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -815,13 +830,13 @@
           return response.ok ? response.json() : null;
         })
         .then(function (body) {
-          if (body) learn(live, body);
+          if (body) learn(live, body, mine || ownRowChange);
         })
         .then(next, next);
     }, seconds * 1000);
   }
 
-  function learn(live, body) {
+  function learn(live, body, mine) {
     live.dataset.lastChange = body.last;
     (body.cells || []).forEach(function (change) {
       var now = document.getElementById(change.id);
@@ -834,7 +849,7 @@
         fresh.title = who + " 改了" + (change.label ? "“" + change.label + "”" : "");
       });
     });
-    if (body.rows) reloadRows();
+    if (body.rows && !mine) reloadRows();
     showPresence(body.presence || []);
   }
 
@@ -933,6 +948,11 @@
     if (next && next.matches(CELL) && sameTable(next, range.anchor)) range.end = next;
     paintRange();
   }
+
+  // Another cell selected (a click, a swap, Tab): the rectangle is gone, as in a spreadsheet.
+  document.addEventListener("focusin", function (event) {
+    if (range && event.target !== range.anchor && !dragFrom) clearRange();
+  });
 
   var dragFrom = null;
   var rangeDragged = false;

@@ -133,6 +133,19 @@ def test_enter_saves_and_moves_down_keeping_the_selection_visible(app, page, sit
     assert outline == "solid"
 
 
+def test_a_refused_money_split_keeps_the_keyboard_on_the_field_typed_in(page, site):
+    _open(page, site)
+    project = site[1]
+    page.locator(f"#cell-project-{project.id}-fiscal_funds").focus()
+    page.keyboard.type("1000")
+    page.keyboard.press("Enter")
+    money = page.locator(f"#cell-project-{project.id}-money")
+    expect(money.locator(".field-error")).to_contain_text("应等于预算数")
+    expect(money.locator("input[name=fiscal_funds]")).to_be_focused()
+    page.keyboard.type("0")  # goes where the user was typing
+    expect(money.locator("input[name=fiscal_funds]")).to_have_value("10000")
+
+
 def test_typing_over_and_an_input_method_composition_replace_the_value(app, page, site):
     _open(page, site)
     first = site[2][0]
