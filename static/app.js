@@ -368,6 +368,12 @@
     openEditor(fresh, { text: event.data || "" });
   });
 
+  // Ctrl+X on a selected cell changes nothing: a display's text is never edited in place.
+  document.addEventListener("cut", function (event) {
+    var cell = event.target.closest && event.target.closest(CELL);
+    if (cell && event.target === cell) event.preventDefault();
+  });
+
   document.addEventListener("beforeinput", function (event) {
     var cell = event.target.closest && event.target.closest(CELL);
     if (!cell || event.target !== cell) return;
