@@ -1038,10 +1038,17 @@
   /* Ctrl+V of rows from Excel/WPS into the indicator table: a dry run first; more than one
      cell changed is shown and confirmed in the page (POST /projects/<id>/paste). */
   document.addEventListener("paste", function (event) {
-    var cell = event.target.closest && event.target.closest(CELL);
-    if (!cell || event.target !== cell || !event.clipboardData) return;
-    event.preventDefault();
+    if (!event.clipboardData || !event.target.closest) return;
     var text = event.clipboardData.getData("text/plain");
+    var cell = event.target.closest(CELL);
+    var editor = event.target.closest("table.indicators td" + EDITOR);
+    if (editor && /\t/.test(text) && !changed(editor)) {
+      // Rows from Excel into a cell just opened (a click opens it): the block, not one value.
+      cell = restore(editor);
+      if (!cell) return;
+      select(cell);
+    } else if (!cell || event.target !== cell) return;
+    event.preventDefault();
     var bare = text.replace(/\r?\n$/, "");
     if (!/[\t\n]/.test(bare)) {
       if (cell.closest("[data-editable]")) openEditor(cell, { text: bare });

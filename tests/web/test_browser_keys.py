@@ -247,7 +247,7 @@ def test_a_block_pasted_from_excel_is_previewed_then_written(page, site):
 
     page.route(re.compile(rf".*/projects/{project.id}/paste$"), paste)
     block = "\r\n".join("\t".join(f"{c}{r}" for c in "ABCD") for r in (1, 2, 3)) + "\r\n"
-    page.locator(f"#cell-{first.id}-name").focus()
+    page.locator(f"#cell-{first.id}-name").click()  # opens its editor: the block goes in whole
     page.evaluate(
         """(text) => { const data = new DataTransfer(); data.setData('text/plain', text);
         document.activeElement.dispatchEvent(new ClipboardEvent('paste',
@@ -262,6 +262,14 @@ def test_a_block_pasted_from_excel_is_previewed_then_written(page, site):
         preview.locator("button", has_text="确认粘贴").click()
     assert "preview" not in posted[1] and "A1%09B1%09C1%09D1" in posted[1]
     expect(page.locator(".toast")).to_contain_text("已粘贴：12个单元格")
+    page.locator(f"#cell-{first.id}-name").focus()  # one value without tabs: typed over
+    page.evaluate(
+        """() => { const data = new DataTransfer(); data.setData('text/plain', '面积\\r\\n');
+        document.activeElement.dispatchEvent(new ClipboardEvent('paste',
+            {clipboardData: data, bubbles: true, cancelable: true})); }"""
+    )
+    expect(page.locator(f"#cell-{first.id}-name input[name=name]")).to_have_value("面积")
+    assert len(posted) == 2
 
 
 def test_ctrl_z_after_a_reload_undoes_my_last_change(app, page, site):
