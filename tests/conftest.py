@@ -169,13 +169,24 @@ def browser(app, live_server, chromium_path):
             page = context.new_page()
             page.set_default_timeout(10_000)
             page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("dialog", lambda dialog: errors.append("dialog: " + dialog.message))
+            page.on("dialog", lambda dialog: _dialog(page, dialog, errors))
             page.on("console", lambda message: _csp_violation(message, errors))
             return page
 
         yield new_page
         chromium.close()
         assert errors == []
+
+
+def _dialog(page, dialog, errors):
+    """A dialog fails the test, unless the test expects one: it sets `page.dialogs = []`, the
+    dialogs' types are listed there and each is accepted (the guard before leaving a page)."""
+    expected = getattr(page, "dialogs", None)
+    if expected is None:
+        errors.append("dialog: " + dialog.message)
+        return
+    expected.append(dialog.type)
+    dialog.accept()
 
 
 def _csp_violation(message, errors):

@@ -11,7 +11,7 @@ under its value; the project's other findings are in a box above its table
 open for the person looking carries why (`data-locked`), for static/app.js to say so.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import Blueprint, abort, g, render_template, request, url_for
 
@@ -75,6 +75,11 @@ class CellView:
     last_year: str = ""  # an indicator's 指标值 of last year's plan, shown beside this year's
     findings: list = field(default_factory=list)  # the review rules' findings at this cell
     locked: str = ""  # why the person looking may not open it ('' when they may, or for Markdown)
+
+    def as_editor(self):
+        """This group's editor with the values shown (what GET …/edit answers), for the page to
+        carry beside the display so that the browser opens it without a request."""
+        return replace(self, editing=True, just_saved=False, findings=[], locked="")
 
     @property
     def shape(self):

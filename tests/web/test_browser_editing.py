@@ -41,10 +41,12 @@ def test_keyboard_edit_is_saved_and_survives_a_reload(page, site):
         "e => e === document.activeElement && e.selectionEnd - e.selectionStart"
     ) == len("26650.77平方米")
     page.keyboard.type("27000平方米")
-    page.keyboard.press("Tab")  # saves and opens the next cell
-    _editing(page, f"#cell-{first.id}-basis input[type=text]")
+    page.keyboard.press("Tab")  # saves and selects the next cell, its editor closed (Excel)
+    page.wait_for_function(f"document.activeElement.id === 'cell-{first.id}-basis'")
+    page.locator(f"#cell-{first.id}-target:not(.editing)").wait_for()
     assert page.locator(f"#cell-{first.id}-target").inner_text() == "27000平方米"
-    page.keyboard.press("Shift+Tab")  # basis unchanged; back to the target cell's editor
+    page.keyboard.press("Shift+Tab")  # back to the target cell
+    page.keyboard.press("Enter")
     _editing(page, f"#cell-{first.id}-target input[type=text]")
     page.keyboard.press("Escape")
     page.reload()
@@ -112,17 +114,18 @@ def test_422_for_a_decreasing_plan_and_a_wrong_money_split(page, site):
     assert page.locator(f"#cell-project-{project.id}-plan_q1").inner_text() == "0.00"
 
 
-def test_a_late_answer_to_escape_does_not_take_the_focus_from_the_next_editor(page, site):
-    """Esc, then a click on another cell: the next editor keeps the keyboard even when the
-    answer restoring the first cell comes back after it opened (a busy server)."""
+def test_a_late_answer_to_a_save_does_not_take_the_focus_from_the_next_editor(page, site):
+    """Enter, then a click on another cell: the next editor keeps the keyboard even when the
+    answer to the first save comes back after it opened (a busy server)."""
     _open_project(page, site)
     project = site[1]
     held = []
     page.route(re.compile(rf".*/cells/project/{project.id}/quarters$"), lambda r: held.append(r))
     page.locator(f"#cell-project-{project.id}-plan_q1").click()
     _editing(page, f"#cell-project-{project.id}-quarters input[name=plan_q1]")
-    page.keyboard.press("Escape")
-    while not held:  # the answer to Esc is on its way, and held back
+    page.keyboard.type("0")
+    page.keyboard.press("Enter")
+    while not held:  # the save is on its way, and held back
         page.wait_for_timeout(20)
     page.locator(f"#cell-project-{project.id}-fiscal_funds").click()
     fiscal = _editing(page, f"#cell-project-{project.id}-money input[name=fiscal_funds]")

@@ -88,6 +88,11 @@ INVALID = [
 ]  # fmt: skip
 
 
+def _without_editor(fragment):
+    """A fragment without the editor it carries for the browser to open (never shown as is)."""
+    return re.sub(r'<template class="editor-template.*?</template>', "", fragment, flags=re.S)
+
+
 def _url(entity, record_id, group):
     return f"/cells/{entity}/{record_id}/{group}"
 
@@ -98,7 +103,7 @@ def test_a_valid_value_is_saved_shown_and_recorded(app, user, entity, group, typ
     response = user.put(_url(entity, record.id, group), _form(record, group, typed))
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
-    assert "just-saved" in fragment and "<form" not in fragment
+    assert "just-saved" in fragment and "<form" not in _without_editor(fragment)
     assert _values(app, entity, record.id, stored) == stored
     with app.app_context():
         fields = {
