@@ -340,3 +340,45 @@ def test_leaving_with_unsaved_text_asks_and_the_narrative_escape_asks_in_the_pag
     assert "再加一条" not in block.inner_text()
     page.reload()  # nothing typed is left: no question
     assert page.dialogs == ["beforeunload"]
+
+
+def test_a_3_by_4_block_pasted_from_excel_fills_cells_and_adds_rows_for_real(app, page, site):
+    """The same paste against the real endpoint: 3 rows × 4 columns from the 三级 cell of a
+    二级 holding one row fill it and add two rows under the same 二级, as one undo step."""
+    base, project, indicators = site
+    _open(page, site)
+    first = indicators[0]
+    block = '甲\t"说明""一""\n第二行"\t≥10次\t计划\r\n乙\t说明二\t≤100万元\t标准\r\n丙\t说明三\t90%\t历史\r\n'
+    page.locator(f"#cell-{first.id}-name").focus()
+    page.evaluate(
+        """(text) => { const data = new DataTransfer(); data.setData('text/plain', text);
+        document.activeElement.dispatchEvent(new ClipboardEvent('paste',
+            {clipboardData: data, bubbles: true, cancelable: true})); }""",
+        block,
+    )
+    preview = page.locator(".paste-preview")
+    expect(preview).to_contain_text("新增2行")
+    with page.expect_navigation():
+        preview.locator("button", has_text="确认粘贴").click()
+    with app.app_context():
+        rows = list(
+            Indicator.select()
+            .where(
+                (Indicator.project == project.id)
+                & (Indicator.category == first.category_id)
+                & Indicator.deleted_at.is_null()
+            )
+            .order_by(Indicator.position)
+        )
+    assert [(r.name, r.description, r.target, r.basis) for r in rows] == [
+        ("甲", '说明"一"\n第二行', "≥10次", "计划"),
+        ("乙", "说明二", "≤100万元", "标准"),
+        ("丙", "说明三", "90%", "历史"),
+    ]
+    expect(page.locator(f"#row-{rows[2].id}")).to_contain_text("丙")
+    page.locator(f"#cell-{rows[0].id}-name").focus()
+    page.keyboard.press("Control+z")
+    expect(page.locator(".toast")).to_contain_text("已撤销")
+    with app.app_context():
+        assert Indicator.get_by_id(first.id).name == first.name
+        assert Indicator.get_by_id(rows[2].id).deleted_at is not None
