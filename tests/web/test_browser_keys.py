@@ -298,8 +298,9 @@ def test_a_colleagues_change_and_presence_show_in_an_open_page(app, browser, sit
     bob.locator(f"#cell-{first.id}-target").focus()
     bob.keyboard.type("32000平方米")
     bob.keyboard.press("Enter")
+    _wait_stored(bob, app, first.id, "target", "32000平方米")
     cell = alice.locator(f"#cell-{first.id}-target")
-    expect(cell).to_have_text("32000平方米", timeout=6000)
+    expect(cell).to_have_text("32000平方米", timeout=5000)  # within 5 s of the save
     expect(cell).to_have_class(re.compile(r"\bchanged-by-other\b"))
     assert re.search(r"\d\d:\d\d 改了", cell.get_attribute("title"))
     alice.locator(f"#cell-{first.id}-target").click()  # the editor says who changed it
