@@ -1,7 +1,7 @@
 """Command-line tasks under `flask --app wsgi …`: the database, imports and accounts.
 
 `init-db [--demo]`, `import FILE [--year] [--department CODE]`, `export --department CODE --year
-YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CODE]`,
+YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CODE] [--full-name 姓名]`,
 `set-password NAME`, `list-users`, `check --department CODE --year YYYY | --all [--format
 text|json]` (the review rules), `targets [FILE] [--year]` (what each 指标值 says, as JSON), `backup [-o FILE] [--keep N]`,
 `restore FILE` (app/services/backups.py).
@@ -148,11 +148,14 @@ def register(app):
     @click.argument("name")
     @click.option("--role", required=True, type=click.Choice(ROLES), help="角色")
     @click.option("--department", help="部门编码（填报人必填）")
-    def create_user_command(name, role, department):
+    @click.option("--full-name", default="", help="姓名（可不填）")
+    def create_user_command(name, role, department, full_name):
         """Create a user; the password is read from standard input."""
         init_db()
         try:
-            user = accounts.create_user(name, role, _read_password(confirm=True), department)
+            full_name = accounts.clean_full_name(full_name)  # before the password is asked for
+            password = _read_password(confirm=True)
+            user = accounts.create_user(name, role, password, department, full_name)
         except accounts.AccountError as error:
             click.echo(f"未创建用户：{error}", err=True)
             raise SystemExit(1) from None
@@ -175,11 +178,12 @@ def register(app):
 
     @app.cli.command("list-users")
     def list_users_command():
-        """List the users with their roles and departments."""
+        """List the users with their roles, departments and 姓名 (when given)."""
         for user in accounts.users():
             department = user.department.code if user.department else "-"
             state = "" if user.active else "（已停用）"
-            click.echo(f"{user.username}\t{user.role}\t{department}{state}")
+            name = f"\t{user.full_name}" if user.full_name else ""
+            click.echo(f"{user.username}\t{user.role}\t{department}{state}{name}")
 
     @app.cli.command("backup")
     @click.option(

@@ -290,6 +290,7 @@ class User(BaseModel):
     """A person who logs in. `role` is viewer, editor, reviewer or admin (app/domain/permissions.py)."""
 
     username = CharField(unique=True)
+    full_name = CharField(default="")  # 姓名, shown beside the username; '' when not given
     # The username as two names are compared (app/domain/usernames.py): Admin is admin.
     name_key = CharField(unique=True)
     password_hash = CharField()

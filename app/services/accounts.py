@@ -22,7 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import JOIN, DatabaseError
 
 from app.db import cannot_write, database
-from app.domain.permissions import ROLES, is_role, keeps_admin, needs_department
+from app.domain.permissions import ROLE_TITLES, ROLES, is_role, keeps_admin, needs_department
 from app.domain.usernames import username_key, username_problem
 from app.models import Department, LoginEvent, LoginThrottle, User, UserSession
 from app.services.errors import NotFound
@@ -30,6 +30,7 @@ from app.services.errors import NotFound
 log = logging.getLogger("jixiao.auth")
 
 MIN_PASSWORD = 10
+MAX_FULL_NAME = 50
 IDLE_TIMEOUT = datetime.timedelta(hours=8)
 LIFETIME = datetime.timedelta(hours=12)  # from the login, however busy the session
 # A failure window: this many failures within WINDOW lock the key for LOCK.
@@ -71,23 +72,36 @@ def _token_hash(token):
 def role_department(role, department_code):
     """The department a user of `role` is given (None: none), or AccountError saying why not."""
     if not is_role(role):
-        raise AccountError("角色应为 " + "、".join(ROLES) + " 之一")
+        raise AccountError("角色应为" + "、".join(ROLE_TITLES[role] for role in ROLES) + "之一")
     department = None
     if department_code:
         department = Department.get_or_none(Department.code == department_code)
         if department is None:
             raise AccountError(f"没有编码为 {department_code} 的部门")
     if needs_department(role) and department is None:
-        raise AccountError("填报人（editor）必须属于一个部门")
+        raise AccountError("填报人必须属于一个部门")
     return department
 
 
-def create_user(username, role, password, department_code=None):
+def clean_full_name(full_name):
+    """A user's 姓名 as kept ('' for none), or AccountError saying why not: at most
+    MAX_FULL_NAME characters, and no control or invisible formatting characters, which would
+    break the header line it is shown in or make two names look alike."""
+    full_name = unicodedata.normalize("NFKC", full_name or "").strip()
+    if len(full_name) > MAX_FULL_NAME:
+        raise AccountError(f"姓名不能超过{MAX_FULL_NAME}个字")
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp") for char in full_name):
+        raise AccountError("姓名中不能有控制字符或换行")
+    return full_name
+
+
+def create_user(username, role, password, department_code=None, full_name=""):
     """A new user; AccountError saying why not (a name like another's, a short password…)."""
     problem = username_problem(username)
     if problem:
         raise AccountError(problem)
     username = unicodedata.normalize("NFKC", username).strip()
+    full_name = clean_full_name(full_name)
     department = role_department(role, department_code)
     password_hash = hash_password(password)  # before the transaction: it takes a while
     with database.atomic():
@@ -96,6 +110,7 @@ def create_user(username, role, password, department_code=None):
             raise AccountError(f"用户名 {username} 已存在（与 {same.username} 视为同一个名字）")
         return User.create(
             username=username,
+            full_name=full_name,
             name_key=username_key(username),
             role=role,
             department=department,
@@ -103,15 +118,19 @@ def create_user(username, role, password, department_code=None):
         )
 
 
-def update_user(admin, user, role, department_code, active):
-    """An admin changes a user's role, department and whether they may log in; AccountError
-    saying why not (nobody disables or demotes themselves)."""
+def update_user(admin, user, role, department_code, active, full_name=None):
+    """An admin changes a user's role, department, 姓名 (None: unchanged) and whether they may
+    log in; AccountError saying why not (nobody disables or demotes themselves)."""
     if not keeps_admin(admin, user, role, active):
         raise AccountError("不能停用自己或取消自己的管理员角色。")
     department = role_department(role, department_code)
+    if full_name is not None:
+        full_name = clean_full_name(full_name)
     with database.atomic():
         user.role, user.department = role, department
-        user.save(only=[User.role, User.department])
+        if full_name is not None:
+            user.full_name = full_name
+        user.save(only=[User.role, User.department, User.full_name])
         if active != user.active:
             set_active(user, active)
 
@@ -147,6 +166,45 @@ def set_password(user, password):
     user.save(only=[User.password_hash])
     end_sessions(user)
     unlock(user)
+
+
+def change_own_password(user, token, current, new, repeated, address):
+    """A logged-in user changes their own password, or AccountError saying why not.
+
+    The current password is asked for, so that a browser left open does not give the account
+    away; a wrong one counts as a failed login (the same throttling, the same log), and a locked
+    account cannot change its password either. Success ends the user's other sessions (a
+    stolen one among them) and keeps this one, whose token is `token`.
+    """
+    if new != repeated:
+        raise AccountError("两次输入的新密码不一致")
+    if len(new) < MIN_PASSWORD:
+        raise AccountError(f"新密码至少{MIN_PASSWORD}位")
+    if new == current:
+        raise AccountError("新密码不能与当前密码相同")
+    now = _now()
+    account_key, address_key = f"user:{user.name_key}", f"addr:{address}"
+    if _locked(account_key, now) or _locked(address_key, now):
+        with database.atomic():
+            _record(user.username, address, False, "修改密码：失败次数过多")
+        minutes = int(LOCK.total_seconds() // 60)
+        raise AccountError(f"失败次数过多，请{minutes}分钟后再试")
+    # argon2 outside any transaction, both the check and the new hash.
+    if not _verify(user.password_hash, current):
+        with database.atomic():
+            _fail(account_key, ACCOUNT_FAILURES, now)
+            _fail(address_key, ADDRESS_FAILURES, now)
+            _record(user.username, address, False, "修改密码：当前密码不正确")
+        raise AccountError("当前密码不正确")
+    new_hash = hash_password(new)
+    with database.atomic():
+        user.password_hash = new_hash
+        user.save(only=[User.password_hash])
+        UserSession.delete().where(
+            (UserSession.user == user) & (UserSession.token_hash != _token_hash(token or ""))
+        ).execute()
+        unlock(user)
+        _record(user.username, address, True, "修改密码")
 
 
 def set_active(user, active):

@@ -4,8 +4,9 @@ Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (r
 `cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
 confirm), `exports` (Word and Excel downloads), `versions` (approved versions, comparing),
 `next_year` (next year's plan from this one), `search` (projects and indicators by
-name), `undo` (Ctrl+Z and Ctrl+Y of one's own changes), `paste` (a block pasted from Excel)
-and `live` (what changed since a page was read, and who has what open). Shared, never a blueprint: `access` (who is
+name), `undo` (Ctrl+Z and Ctrl+Y of one's own changes), `paste` (a block pasted from Excel),
+`live` (what changed since a page was read, and who has what open) and `account` (one's own
+password). Shared, never a blueprint: `access` (who is
 asking, 403), `links` (addresses of pages), `forms`, `errors` (how refusals are
 answered), `headers` (security headers), `hx` (htmx and its HX-Trigger events).
 
@@ -20,6 +21,7 @@ from app.domain.formatting import chinese_ordinal, figure
 from app.domain.markdown import render_markdown
 from app.web import (
     access,
+    account,
     auth,
     cells,
     comments,
@@ -61,6 +63,7 @@ BLUEPRINTS = (
     undo,
     live,
     paste,
+    account,
 )
 
 

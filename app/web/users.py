@@ -1,4 +1,4 @@
-"""The admin's page of users: create, change role and department, disable, set a password;
+"""The admin's page of users: create, change 姓名, role and department, disable, set a password;
 and the last backup of the database, with a warning when there is none from the last day."""
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
@@ -29,6 +29,8 @@ def _page(status=200, errors=None, typed=None):
             typed=typed or {},
             backup=last,
             backup_size=last and backups.size_text(last.size),
+            min_password=accounts.MIN_PASSWORD,
+            max_full_name=accounts.MAX_FULL_NAME,
         ),
         status,
     )
@@ -54,6 +56,7 @@ def create():
             form.get("role", ""),
             form.get("password", ""),
             form.get("department") or None,
+            form.get("full_name", ""),
         )
     except accounts.AccountError as error:
         return _page(422, [str(error)], {k: v for k, v in form.items() if k != "password"})
@@ -63,7 +66,7 @@ def create():
 
 @bp.post("/<int:user_id>")
 def update(user_id):
-    """Change a user's role, department and whether they may log in."""
+    """Change a user's 姓名, role, department and whether they may log in."""
     user = accounts.user_by_id(user_id)
     try:
         accounts.update_user(
@@ -72,6 +75,7 @@ def update(user_id):
             request.form.get("role", user.role),
             request.form.get("department") or None,
             request.form.get("active") == "on",
+            request.form.get("full_name"),
         )
     except accounts.AccountError as error:
         flash(f"{user.username}：{error}", "error")
