@@ -1,0 +1,38 @@
+"""The users page in Chromium: each field under its own column, headed in Chinese."""
+
+import re
+
+from playwright.sync_api import expect
+
+# Each column's header and the field under it, in every row of the users page.
+COLUMNS = {
+    "姓名": 'input[name="full_name"]',
+    "角色": 'select[name="role"]',
+    "部门": 'select[name="department"]',
+    "启用": 'input[name="active"]',
+    "设置新密码": 'input[name="password"]',
+}
+
+
+def test_the_users_page_lines_its_fields_up_under_chinese_headers(app, seeded, live_server, page):
+    page.goto(live_server + "/users/")
+    headers = page.locator("#users thead th")
+    titles = [title.strip() for title in headers.all_inner_texts()]
+    assert all(titles) and not any(re.search("[A-Za-z]", title) for title in titles), titles
+    rows = page.locator("#users tbody tr")
+    assert rows.count() == 5
+    for title, selector in COLUMNS.items():
+        column = headers.nth(titles.index(title)).bounding_box()
+        for number in range(rows.count()):
+            box = rows.nth(number).locator(selector).bounding_box()
+            assert (
+                column["x"] <= box["x"] and box["x"] + box["width"] <= column["x"] + column["width"]
+            ), (title, number)
+    roles = page.locator('#users select[name="role"]').first.locator("option").all_inner_texts()
+    assert roles == ["领导（查看）", "填报人", "审核人", "管理员"]
+    # Saving a row sends the fields of its columns: 姓名 included.
+    row = page.locator("#users tbody tr", has_text="reviewer")
+    row.locator('input[name="full_name"]').fill("钱七")
+    row.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash.success")).to_contain_text("已更新用户 reviewer")
+    expect(row.locator('input[name="full_name"]')).to_have_value("钱七")
