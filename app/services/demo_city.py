@@ -323,7 +323,8 @@ def _users(plans, rng):
             (f"editor{code}", "editor", plan.department),
             (f"viewer{code}", "viewer", plan.department),
         ]
-    wanted += [(f"reviewer{n}", "reviewer", None) for n in range(1, max(2, len(plans) // 20) + 1)]
+    reviewers = [f"reviewer{n}" for n in range(1, max(2, len(plans) // 20) + 1)]
+    wanted += [(name, "reviewer", None) for name in reviewers]
     existing = {key for (key,) in User.select(User.name_key).tuples()}
     rows = [
         {"username": u, "name_key": username_key(u), "role": r, "department": d,
@@ -340,7 +341,7 @@ def _users(plans, rng):
         plan.id: [found[f"editor{plan.department.code}"], found[f"viewer{plan.department.code}"]]
         for plan in plans
     }
-    by_plan["reviewers"] = [found[u] for u, r, _ in wanted if r == "reviewer"]
+    by_plan["reviewers"] = [found[name] for name in reviewers]
     by_plan["made"] = len(rows)
     return by_plan
 
