@@ -113,3 +113,22 @@ def test_the_same_seed_makes_the_same_city(app, tmp_path_factory):
     _build(other, seed=6, force=True)
     with other.app_context():
         assert _city() != first
+
+
+def test_a_demo_user_logs_in_and_sees_the_city(app, client):
+    """The printed password works, and the pages a demo walks through show the city."""
+    from app.services import accounts
+    from tests.conftest import COOKIE
+
+    _build(app)
+    with app.app_context():
+        plan = Plan.select().join(Department).order_by(Department.code).first()
+        code, project = plan.department.code, plan.ordered_projects()[0]
+        project_id, project_name = project.id, project.name
+        token = accounts.login(f"editor{code}", demo_city.PASSWORD, "127.0.0.1")
+    assert token
+    client.set_cookie(COOKIE, token)
+    assert project_name in client.get(f"/plans/{code}/2021").get_data(as_text=True)
+    assert client.get(f"/projects/{project_id}").status_code == 200
+    history = client.get(f"/history/plans/{code}/2021").get_data(as_text=True)
+    assert f"editor{code}" in history and demo_city.IMPORTER in history
