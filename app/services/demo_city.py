@@ -229,9 +229,18 @@ def _deadline(project, rng, year):
     return month
 
 
+# What some indicators' targets are counted in, or say: the rest follow their 二级.
+UNITS = {
+    "房屋租赁平米数": "平方米", "青少年科技活动次数": "次", "年参观人数": "万人次",
+    "培训人次": "人次", "覆盖单位数": "个", "举办活动场次": "场", "新增服务点个数": "个",
+    "检查企业户数": "户", "印发宣传资料份数": "份",
+}  # fmt: skip
+SAYS = {"运营周期时长": "12个月", "持续发挥作用年限": "≥3年", "长效机制建立情况": "建立并持续运行"}
+
+
 def _templates(seed, year):
     """Indicator templates by 二级 name: (name, description), the seed's first (but its cost
-    indicators, one of which is an execution rate the rules warn about)."""
+    indicators, one of which is an execution rate the rules warn about), each name once."""
     found = {}
     for project in seed.projects:
         for indicator in project.indicators:
@@ -240,9 +249,10 @@ def _templates(seed, year):
                 description = indicator.description.replace("2021", str(year))
                 found.setdefault(level2, []).append((indicator.name, description))
     extra = {
-        "数量指标": ["培训人次", "覆盖单位数", "举办活动场次", "新增服务点个数", "检查企业户数"],
+        "数量指标": ["培训人次", "覆盖单位数", "举办活动场次", "新增服务点个数", "检查企业户数",
+                 "印发宣传资料份数"],
         "质量指标": ["验收合格率", "项目完成率", "数据准确率", "问题整改率", "设备完好率"],
-        "时效指标": ["项目完成时限", "资金拨付及时率", "按期完成率"],
+        "时效指标": ["项目完成时限"],
         "成本指标": ["项目总成本", "单位服务成本", "运行维护成本"],
         "经济成本指标": ["项目总成本", "单位服务成本", "运行维护成本"],
         "社会成本指标": ["对社会公众的影响"],
@@ -252,50 +262,59 @@ def _templates(seed, year):
         "生态效益指标": ["环境质量改善", "节能减排成效"],
         "可持续影响指标": ["长效机制建立情况", "持续发挥作用年限"],
         "服务对象满意度指标": ["群众满意度", "服务对象满意度", "受益单位满意度"],
-    }
+    }  # fmt: skip
     for level2, names in extra.items():
         found.setdefault(level2, []).extend((n, n) for n in names)
-    return found
+    return {level2: list(dict(rows).items()) for level2, rows in found.items()}
 
 
 def _indicators(project, rng, year, layout, templates, deadline_month):
-    """6–20 indicators across the layout's pairs: every project has 数量、质量、时效、成本、
-    a 效益 and a 满意度 indicator, the rest drawn at random."""
+    """6–20 indicators across the layout's pairs, no name twice: every project has 数量、质量、
+    时效、成本、a 效益 and a 满意度 indicator, the rest drawn at random."""
     pairs = framework.pairs(layout)
-    by_level2 = {l2: (l1, l2) for l1, l2 in pairs}
+    order = [level2 for _, level2 in pairs]
+    level1_of = {level2: level1 for level1, level2 in pairs}
     cost = "成本指标" if layout == framework.CLASSIC else "经济成本指标"
     needed = ["数量指标", "质量指标", "时效指标", cost, "社会效益指标", "服务对象满意度指标"]
-    count = rng.randint(6, 20)
-    optional = [l2 for _, l2 in pairs if l2 not in ("社会成本指标", "生态环境成本指标")]
-    chosen = needed + [rng.choice(optional) for _ in range(count - len(needed))]
-    chosen.sort(key=lambda l2: [p[1] for p in pairs].index(l2))
-    rows, used = [], set()
-    for level2 in chosen:
-        level1, _ = by_level2[level2]
-        name, description = rng.choice(templates[level2])
-        number = 2
-        base = name
-        while name in used:
-            name = f"{base}{number}"
-            number += 1
-        used.add(name)
-        target = _target(level2, rng, year, project, deadline_month)
-        basis = rng.choice(BASES)
-        rows.append(IndicatorData(level1, level2, name, description, target, basis, 0))
-    return rows
+    left = {level2: list(templates[level2]) for level2 in order}
+    for rows in left.values():
+        rng.shuffle(rows)
+    chosen = [(level2, left[level2].pop()) for level2 in needed]
+    optional = [l2 for l2 in order if l2 not in ("时效指标", "社会成本指标", "生态环境成本指标")]
+    for _ in range(rng.randint(6, 20) - len(needed)):
+        open_ = [level2 for level2 in optional if left[level2]]
+        if not open_:
+            break
+        level2 = rng.choice(open_)
+        chosen.append((level2, left[level2].pop()))
+    chosen.sort(key=lambda pair: order.index(pair[0]))
+    return [
+        IndicatorData(
+            level1_of[level2],
+            level2,
+            name,
+            description,
+            _target(level2, name, rng, year, project, deadline_month),
+            rng.choice(BASES),
+            0,
+        )
+        for level2, (name, description) in chosen
+    ]
 
 
-def _target(level2, rng, year, project, deadline_month):
-    """A target of the kind the 二级 takes: a count with its unit, a rate, a deadline, an
+def _target(level2, name, rng, year, project, deadline_month):
+    """A target of the kind the indicator takes: a count in its unit, a rate, a deadline, an
     amount within the budget, or words."""
+    if name in SAYS:
+        return SAYS[name]
     if level2 == "数量指标":
-        unit = rng.choice(("次", "人次", "个", "场", "户", "平方米", "万人次"))
+        unit = UNITS.get(name, "个")
         return f"{rng.choice(('', '≥', '不少于'))}{rng.randint(2, 500)}{unit}"
     if level2 in ("质量指标", "服务对象满意度指标"):
         return f"{rng.choice(('≥', '', ''))}{rng.choice((85, 90, 95, 98, 100))}%"
     if level2 == "时效指标":
         if deadline_month == 12:
-            return rng.choice((f"{year}年12月底前", f"{year}年12月31日之前", "12个月"))
+            return rng.choice((f"{year}年12月底前", f"{year}年12月31日之前"))
         return f"{year}年{deadline_month}月底前"
     if level2 in ("成本指标", "经济成本指标"):
         share = Decimal(rng.randint(20, 100)) / 100
@@ -303,7 +322,7 @@ def _target(level2, rng, year, project, deadline_month):
     if level2 in ("社会成本指标", "生态环境成本指标"):
         return "无明显负面影响"
     if level2 == "可持续影响指标":
-        return rng.choice(("长期", "≥3年", "持续发挥作用"))
+        return rng.choice(("长期", "持续发挥作用"))
     if rng.random() < 0.5:
         return f"{rng.choice(('≥', '提高'))}{rng.randint(5, 30)}%"
     return rng.choice(("明显提升", "有效改善", "逐步提高", "显著增强"))
