@@ -4,7 +4,8 @@
 YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CODE] [--full-name 姓名]`,
 `set-password NAME`, `list-users`, `check --department CODE --year YYYY | --all [--format
 text|json]` (the review rules), `targets [FILE] [--year]` (what each 指标值 says, as JSON), `backup [-o FILE] [--keep N]`,
-`restore FILE` (app/services/backups.py).
+`restore FILE` (app/services/backups.py), `demo-city [--departments 100 --projects 30] [--seed N]
+[--force]` (a city of demo data: app/services/demo_city.py).
 Messages are for the office's administrator, so they are in Chinese; a refused command exits
 with status 1 and says why. Passwords are read from standard input, never from the command
 line, where other users of the server could see them.
@@ -20,7 +21,7 @@ from flask import current_app
 from app.domain import targets
 from app.domain.document import MalformedDocument
 from app.domain.permissions import ROLES
-from app.services import accounts, backups, checking
+from app.services import accounts, backups, checking, demo_city
 from app.services.errors import NotFound
 from app.services.exporting import export
 from app.services.importing import ImportRefused, import_file
@@ -54,6 +55,26 @@ def register(app):
         if password:
             click.echo(f"已创建管理员账号 admin，初始密码：{password}")
             click.echo("（密码只显示这一次，未以明文保存；登录后请在“用户管理”中修改。）")
+
+    @app.cli.command("demo-city")
+    @click.option("--departments", type=click.IntRange(min=1), default=100, show_default=True)
+    @click.option("--projects", type=click.IntRange(min=1), default=30, show_default=True)
+    @click.option("--year", type=click.IntRange(2000, 2099), help="预算年度（默认今年）")
+    @click.option("--seed", type=int, default=0, show_default=True, help="随机种子：相同即相同数据")
+    @click.option("--force", is_flag=True, help="数据库中已有计划时仍然添加")
+    def demo_city_command(departments, projects, year, seed, force):
+        """Fill the database with a city of demo plans, users and history (demos, benchmarks)."""
+        init_db()
+        try:
+            report = demo_city.build_city(departments, projects, seed, year, force)
+        except demo_city.CityRefused as error:
+            click.echo(str(error), err=True)
+            raise SystemExit(1) from None
+        click.echo(report.summary())
+        click.echo(
+            f"用户：每个部门 editor<部门编码>（填报）和 viewer<部门编码>（查看），"
+            f"审核人 reviewer1 起；密码均为 {demo_city.PASSWORD}"
+        )
 
     @app.cli.command("import")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))

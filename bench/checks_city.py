@@ -1,7 +1,7 @@
 """The review rules over a whole city: 100 departments × 30 projects (~12 indicators each).
 
-Builds the city in a fresh SQLite database (each department's plan imported as a document:
-the seed's three projects repeated with their own codes, names and a few faults), then times:
+Builds the city in a fresh SQLite database (each department's plan imported as a document, made
+by the demo city generator, with a few faults added), then times:
   - rules: `check(document)` of every plan's Document already in memory (app/checks/rules.py);
   - ceiling: bare Peewee fetching every plan's projects and indicators as tuples, nothing
     else — the least a check of stored plans must pay;
@@ -25,31 +25,19 @@ sys.path.insert(0, str(ROOT))
 
 
 def _documents(departments, projects):
-    """One Document per department, each of `projects` projects."""
-    from app.formats.text import read
-    from app.services.setup import DEMO_FILE
+    """One (Document, layout) per department, each of `projects` projects: the demo city's
+    (app/services/demo_city.py, seed 0, year 2021), a few of its rates made out of range."""
+    import random
 
-    data = DEMO_FILE.read_bytes()
-    documents = []
-    for number in range(departments):
-        document = read(data)
-        code = f"{400001 + number}"
-        document.department_code, document.department_name = code, f"唐山市第{number + 1}局"
-        document.title = "2021年部门总体绩效目标及保障措施"
-        document.projects, document.summaries = [], []
-        for index in range(projects):
-            project = read(data).projects[index % 3]
-            project.code = f"{code}B21XX{index:04d}"
-            project.name = f"{project.name}（{index + 1}）"
-            for extra in range(6):  # ~12 indicators a project
-                copy = type(project.indicators[0])(**vars(project.indicators[extra % 6]))
-                copy.name = f"{copy.name}{extra}"
-                if (number + index + extra) % 17 == 0:
-                    copy.target = "120%"  # a rate out of range: an error to find
-                project.indicators.append(copy)
-            document.projects.append(project)
-        documents.append(document)
-    return documents
+    from app.services.demo_city import documents
+
+    made = list(documents(departments, projects, random.Random(0), 2021))
+    for number, (document, _layout) in enumerate(made):
+        for index, project in enumerate(document.projects):
+            for extra, indicator in enumerate(project.indicators):
+                if (number + index + extra) % 97 == 0:
+                    indicator.target = "120%"  # a rate out of range: an error to find
+    return made
 
 
 def _timed(function, items):
@@ -85,7 +73,7 @@ def main():
     from app.services.setup import init_db
 
     documents = _documents(options.departments, options.projects)
-    indicators = sum(len(p.indicators) for d in documents for p in d.projects)
+    indicators = sum(len(p.indicators) for d, _ in documents for p in d.projects)
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(
             {"DATABASE_URL": f"sqlite:///{folder}/city.sqlite3", "SECRET_KEY": "bench"},
@@ -94,11 +82,11 @@ def main():
         with app.app_context():
             init_db()
             started = time.perf_counter()
-            for document in documents:
+            for document, _layout in documents:
                 import_document(document, 2021)
             built = time.perf_counter() - started
             plans = checking.every_plan()
-            rules = _timed(lambda d: check(d, 2021, "classic"), documents)
+            rules = _timed(lambda made: check(made[0], 2021, made[1]), documents)
             ceiling = _timed(_bare_fetch, plans)
             read = _timed(plan_document, plans)
             found = []
