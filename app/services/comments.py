@@ -204,15 +204,18 @@ def _live_projects():
     return Comment.project.is_null() | Project.not_deleted()
 
 
+def open_threads():
+    """Open threads of plans, as submit and 首页 count them: the condition, and the query's
+    join (comments LEFT OUTER JOIN their projects) it needs."""
+    query = Comment.select().join(Project, JOIN.LEFT_OUTER)
+    return query, Comment.open_roots() & _live_projects()
+
+
 def open_count(plan):
     """How many threads of a plan (a Plan or its id) are open: on its narrative and on its
     projects, deleted projects not counted."""
-    return (
-        Comment.select(Comment.id)
-        .join(Project, JOIN.LEFT_OUTER)
-        .where((Comment.plan == plan) & Comment.open_roots() & _live_projects())
-        .count()
-    )
+    query, open_ = open_threads()
+    return query.where((Comment.plan == plan) & open_).count()
 
 
 def open_places(plan_id):

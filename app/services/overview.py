@@ -7,12 +7,13 @@ come from the counts kept by app/services/check_counts.py, the money from `plan_
 
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from app.domain import permissions, workflow
-from app.models import Change, Comment, Department, Plan, Project
+from app.models import Change, Comment, Department, Plan
 from app.services import check_counts
 from app.services.check_counts import counts_for
+from app.services.comments import open_threads
 from app.services.plans import Totals, all_plans, plan_totals, status_counts
 
 
@@ -80,14 +81,10 @@ def open_comments(plans):
     ids = [plan.id for plan in plans]
     if not ids:
         return {}
+    query, open_ = open_threads()
     rows = (
-        Comment.select(Comment.plan, fn.COUNT(Comment.id))
-        .join(Project, JOIN.LEFT_OUTER)
-        .where(
-            Comment.plan.in_(ids)
-            & Comment.open_roots()
-            & (Comment.project.is_null() | Project.not_deleted())
-        )
+        query.select(Comment.plan, fn.COUNT(Comment.id))
+        .where(Comment.plan.in_(ids) & open_)
         .group_by(Comment.plan)
         .tuples()
     )

@@ -7,6 +7,8 @@ never a 302 to swap into a cell). Views refuse with `require(...)`, asking app/d
 
 from flask import abort, g, redirect, request, url_for
 
+from app.domain.permissions import EDITABLE_STATUSES, can_edit
+from app.domain.workflow import STATUSES
 from app.services import accounts
 from app.web.hx import htmx
 
@@ -18,6 +20,17 @@ def require(allowed):
     """Refuse the request with 403 unless `allowed`."""
     if not allowed:
         abort(403)
+
+
+def why_refused(plan, consequence="不能修改"):
+    """Why a write the service refused (Forbidden) was refused, for the plan as it is now: its
+    status changed back meanwhile (try again), it is locked by its status, or the user may not
+    edit it at all."""
+    if can_edit(g.user, plan):
+        return "计划的状态刚刚变了，请再试一次"
+    if plan.status not in EDITABLE_STATUSES:
+        return f"计划{STATUSES.get(plan.status, plan.status)}，{consequence}"
+    return "您没有修改这个计划的权限"
 
 
 def register(app):

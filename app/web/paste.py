@@ -23,11 +23,10 @@ import re
 
 from flask import Blueprint, g, jsonify, request
 
-from app.domain.permissions import EDITABLE_STATUSES, can_edit
-from app.domain.workflow import STATUSES
 from app.services import paste as paste_service
 from app.services.errors import Forbidden, NotFound
 from app.services.plans import live_project
+from app.web.access import why_refused
 
 bp = Blueprint("paste", __name__)
 
@@ -81,11 +80,7 @@ def _forbidden(project_id):
         plan = live_project(project_id).plan
     except NotFound:
         return "这个项目已被删除"
-    if can_edit(g.user, plan):  # changed back meanwhile: try again
-        return "计划的状态刚刚变了，请再试一次"
-    if plan.status not in EDITABLE_STATUSES:
-        return f"计划{STATUSES.get(plan.status, plan.status)}，不能修改"
-    return "您没有修改这个计划的权限"
+    return why_refused(plan)
 
 
 def _answer(status, **body):

@@ -20,11 +20,10 @@ the message as a flash, so the buttons work without JavaScript too.
 
 from flask import Blueprint, flash, g, jsonify, redirect, request
 
-from app.domain.permissions import EDITABLE_STATUSES, can_edit
-from app.domain.workflow import STATUSES
 from app.services import undo as undo_service
 from app.services.errors import Forbidden
 from app.services.plans import find_plan
+from app.web.access import why_refused
 from app.web.hx import htmx
 from app.web.links import cell_ref, plan_url
 
@@ -49,21 +48,13 @@ def _answer(department_code, year, act):
         done = act(g.user, plan.id)
     except Forbidden:
         plan = find_plan(department_code, year)  # as it is now: submitted meanwhile?
-        return _reply(plan, _forbidden(plan), 403)
+        return _reply(plan, why_refused(plan, "不能修改，也不能撤销或重做"), 403)
     except undo_service.NothingToUndo as nothing:
         return _reply(plan, str(nothing), 200)
     except undo_service.CannotUndo as refused:
         return _reply(plan, str(refused), 409)
     cells = [cell_ref(entity, record_id, group) for entity, record_id, group in done.cells if group]
     return _reply(plan, done.message, 200, done=True, cells=cells, reload=done.rows_changed)
-
-
-def _forbidden(plan):
-    if can_edit(g.user, plan):  # changed back meanwhile: try again
-        return "计划的状态刚刚变了，请再试一次"
-    if plan.status not in EDITABLE_STATUSES:
-        return f"计划{STATUSES.get(plan.status, plan.status)}，不能修改，也不能撤销或重做"
-    return "您没有修改这个计划的权限"
 
 
 def _reply(plan, message, status, done=False, cells=(), reload=False):
