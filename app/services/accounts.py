@@ -6,15 +6,18 @@ cookie holds a random token and the database only its hash. A session ends after
 and, whatever its use, 12 hours after the login. Failed logins are counted per account and per
 address in the database, so throttling holds across processes too.
 
-A password check (argon2id: 64 MiB and ~100 ms) never runs inside a write transaction, where it
+A password check (argon2id: 19 MiB and ~25 ms) never runs inside a write transaction, where it
 would hold every save of the site waiting; and an unknown name is checked against a dummy hash,
-so that it takes as long as a known one and names cannot be probed by timing.
+so that it takes as long as a known one and names cannot be probed by timing. At most
+CONCURRENT_CHECKS checks or hashes run at once in a process, whatever the number of server
+threads, so that a crowd logging in at nine o'clock cannot take the server's memory.
 """
 
 import datetime
 import hashlib
 import logging
 import secrets
+import threading
 import unicodedata
 
 from argon2 import PasswordHasher
@@ -39,7 +42,17 @@ WINDOW = LOCK = datetime.timedelta(minutes=15)
 # The last-seen time is written at most this often, so reading a page is not a write.
 TOUCH_EVERY = datetime.timedelta(minutes=1)
 
-_hasher = PasswordHasher()  # argon2id, RFC 9106 parameters: t=3, m=64 MiB, p=4
+# argon2id with OWASP's parameters (m=19 MiB, t=2, p=1). The library's default (RFC 9106's
+# low-memory profile, m=64 MiB, t=3, p=4) took 64 MiB a check: four threads logging in at once
+# peaked the server at ~340 MB (bench/memory.py). A hash made with other parameters is renewed
+# at its next login.
+PROFILE = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
+_hasher = PasswordHasher(**PROFILE)
+# Checks beyond this many wait their turn: each holds its memory while it runs, and on a
+# two-CPU server more at once do not finish sooner. Two old 64 MiB hashes checked at once
+# still keep the server near 200 MB.
+CONCURRENT_CHECKS = 2
+_checks = threading.BoundedSemaphore(CONCURRENT_CHECKS)
 
 
 _dummy_hash = None  # what an unknown name is checked against, made by the hasher in use
@@ -58,7 +71,13 @@ class AccountError(ValueError):
 def hash_password(password):
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"密码至少{MIN_PASSWORD}位")
-    return _hasher.hash(password)
+    return _hash(password)
+
+
+def _hash(password):
+    """A new hash, taking its turn among the checks."""
+    with _checks:
+        return _hasher.hash(password)
 
 
 def _now():
@@ -280,7 +299,7 @@ def login(username, password, address):
     matched = _verify(user.password_hash if user else _dummy(), password)
     rehashed = None
     if matched and _hasher.check_needs_rehash(user.password_hash):
-        rehashed = _hasher.hash(password)
+        rehashed = _hash(password)
     with database.atomic():
         if user is None or not matched or not user.active:
             _fail(account_key, ACCOUNT_FAILURES, now)
@@ -303,17 +322,19 @@ def login(username, password, address):
 
 
 def _verify(password_hash, password):
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    """Whether the password matches, checked when a turn is free (unknown names queue alike)."""
+    with _checks:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
 
 
 def _dummy():
     """A hash of no one's password, made by the hasher in use: an unknown name costs as long."""
     global _dummy_hash
     if _dummy_hash is None:
-        _dummy_hash = _hasher.hash(secrets.token_urlsafe(16))
+        _dummy_hash = _hash(secrets.token_urlsafe(16))
     return _dummy_hash
 
 
