@@ -1,16 +1,22 @@
-# `make run` serves the site; `make test` runs the linters and every test. Both set themselves up.
+# `make run` serves the site; `make test` runs the linters and every test; `make bench` runs every
+# benchmark (BENCH="--quick --only memory,startup" passes options). All set themselves up.
 PYTHON ?= $(shell command -v python3.11 || command -v python3 || command -v python)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+BENCH ?=
 
-.PHONY: run test test-postgres lint format clean
+.PHONY: run test test-postgres lint format clean bench
 
 run: $(VENV)/.installed
 	$(BIN)/flask --app wsgi init-db --demo
 	@echo "在浏览器中打开 http://$(HOST):$(PORT)"
 	$(BIN)/waitress-serve --listen=$(HOST):$(PORT) wsgi:app
+
+# Every benchmark in bench/, one table of their figures, and their JSON in bench/results/.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run_all.py $(BENCH)
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -7,18 +7,19 @@ by the demo city generator, with a few faults added), then times:
     else — the least a check of stored plans must pay;
   - read: every plan's Document from the database (`plan_document`), no rules;
   - stored: `check_plan(plan)` for every plan, as `flask check --all` does (read + rules);
-and prints seconds, per-plan figures and the ratio of stored to its ceiling, then JSON.
+and prints seconds, per-plan figures and the ratio of stored to its ceiling (bench/report.py).
 
-    .venv/bin/python bench/checks_city.py [--departments 100] [--projects 30]
+    .venv/bin/python bench/checks_city.py [--departments 100] [--projects 30] [--quick] [--json FILE]
 """
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from report import Figure, add_json_option, report
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -63,7 +64,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--departments", type=int, default=100)
     parser.add_argument("--projects", type=int, default=30)
+    parser.add_argument("--quick", action="store_true", help="20 departments")
+    add_json_option(parser)
     options = parser.parse_args()
+    if options.quick:
+        options.departments = 20
 
     from app import create_app
     from app.checks.rules import check
@@ -127,7 +132,18 @@ def main():
         f"  发现 {summary['findings']} 条（错误 {summary['errors']} 条）；"
         f"检查/读取上限 = {summary['stored_to_ceiling']}"
     )
-    print(json.dumps(summary, ensure_ascii=False))
+    city = f"{options.departments}×{options.projects}"
+    figures = [
+        Figure(f"check every stored plan, city {city}", sum(stored), "s", ceiling=sum(ceiling)),
+        Figure("check one stored plan, p50", statistics.median(stored) * 1000, "ms",
+               ceiling=statistics.median(ceiling) * 1000),
+        Figure("check one stored plan, slowest", max(stored) * 1000, "ms",
+               ceiling=max(ceiling) * 1000),
+        Figure(f"rules alone, every plan in memory, city {city}", sum(rules), "s"),
+        Figure(f"read every plan (Document), city {city}", sum(read), "s", ceiling=sum(ceiling)),
+        Figure(f"import the city, {city}", built, "s"),
+    ]  # fmt: skip
+    report("checks_city", figures, options.json)
 
 
 if __name__ == "__main__":

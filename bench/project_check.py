@@ -3,9 +3,11 @@
 Builds a plan of PROJECTS projects (the seed's three repeated, each with its own code) on a
 fresh SQLite database, then times `project_findings` (what every cell save runs: the project
 in full, its siblings by code and name) and `check_plan` (the checks page's whole plan), and
-prints the median of ROUNDS runs of each with the number of SQL statements.
+prints the median of ROUNDS runs of each with the number of SQL statements. The ceiling is
+bare Peewee fetching the same rows as tuples and nothing else: for one project, its indicators
+and its siblings' codes and names; for the plan, every project and indicator.
 
-    .venv/bin/python bench/project_check.py [--projects 300] [--rounds 20]
+    .venv/bin/python bench/project_check.py [--projects 300] [--rounds 20] [--json FILE]
 """
 
 import argparse
@@ -17,12 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from report import Figure, add_json_option, report
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402
 from app.formats.text import read  # noqa: E402
-from app.models import Plan  # noqa: E402
+from app.models import Indicator, Plan, Project  # noqa: E402
 from app.services.checking import check_plan, project_findings  # noqa: E402
 from app.services.importing import import_document  # noqa: E402
 from app.services.setup import DEMO_FILE, init_db  # noqa: E402
@@ -55,10 +59,24 @@ def timed(function, rounds):
     return statistics.median(times), statements
 
 
+def _bare_project(project):
+    """The project's indicators and its siblings' codes and names, as tuples."""
+    list(Indicator.select().where(Indicator.project == project).tuples())
+    siblings = Project.select(Project.code, Project.name).where(Project.plan == project.plan_id)
+    return list(siblings.tuples())
+
+
+def _bare_plan(plan):
+    """Every project and indicator of the plan, as tuples."""
+    list(Project.select().where(Project.plan == plan).tuples())
+    return list(Indicator.select().join(Project).where(Project.plan == plan).tuples())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--projects", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=20)
+    add_json_option(parser)
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="jixiao-check-")
@@ -81,14 +99,24 @@ def main():
         plan = Plan.get()
         middle = plan.ordered_projects()[args.projects // 2]
         one, one_sql = timed(lambda: project_findings(middle), args.rounds)
+        bare_one, bare_one_sql = timed(lambda: _bare_project(middle), args.rounds)
         rounds = max(1, args.rounds // 10)
         whole, whole_sql = timed(lambda: check_plan(plan), rounds)
+        bare_whole, _ = timed(lambda: _bare_plan(plan), rounds)
     indicators = sum(len(p.indicators) for p in document.projects)
     print(f"plan: {args.projects} projects, {indicators} indicators")
     print(f"one project's check (each cell save): {one * 1000:.1f} ms, {one_sql} SQL statements")
     print(
         f"whole plan's check (checks page):     {whole * 1000:.1f} ms, {whole_sql} SQL statements"
     )
+    label = f"{args.projects} projects"
+    figures = [
+        Figure(f"one project's check (a cell save), {label}", one * 1000, "ms", bare_one * 1000),
+        Figure("one project's check, SQL statements", one_sql, "", bare_one_sql),
+        Figure(f"whole plan's check (checks page), {label}", whole * 1000, "ms", bare_whole * 1000),
+        Figure("whole plan's check, SQL statements", whole_sql, ""),
+    ]
+    report("project_check", figures, args.json)
 
 
 if __name__ == "__main__":
