@@ -45,7 +45,8 @@ class Script:
         return self.file.removesuffix(".py")
 
 
-# In the order they run; timeouts keep the whole run within ~10 minutes on an idle 2-CPU machine.
+# In the order they run. On an idle 2-CPU machine all take ~10 minutes; the timeouts (seconds),
+# each about twice a script's usual time, bound the run at 14 minutes whatever happens.
 SCRIPTS = [
     Script("cell_saves.py", 180, ["--saves", "60"]),
     Script("city_pages.py", 150),
@@ -105,6 +106,9 @@ def run_one(script, folder, results, quick=False):
         except subprocess.TimeoutExpired:
             _stop(process)
             code = None
+        except KeyboardInterrupt:  # its own session does not get the Ctrl-C: pass it on
+            _stop(process)
+            raise
     outcome["seconds"] = round(time.monotonic() - started, 1)
     if code is None:
         outcome["status"] = f"timeout after {script.timeout:.0f} s"

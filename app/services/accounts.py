@@ -8,17 +8,17 @@ address in the database, so throttling holds across processes too.
 
 A password check (argon2id: 19 MiB and ~25 ms) never runs inside a write transaction, where it
 would hold every save of the site waiting; and an unknown name is checked against a dummy hash,
-so that it takes as long as a known one and names cannot be probed by timing. At most
-CONCURRENT_CHECKS checks or hashes run at once in a process, whatever the number of server
-threads, so that a crowd logging in at nine o'clock cannot take the server's memory.
+so that it takes as long as a known one and names cannot be probed by timing. Checks and hashes
+run one at a time on a thread kept for them, so that a crowd logging in at nine o'clock cannot
+take the server's memory, whatever the number of its threads.
 """
 
 import datetime
 import hashlib
 import logging
 import secrets
-import threading
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -48,11 +48,15 @@ TOUCH_EVERY = datetime.timedelta(minutes=1)
 # at its next login.
 PROFILE = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 _hasher = PasswordHasher(**PROFILE)
-# Checks beyond this many wait their turn: each holds its memory while it runs, and on a
-# two-CPU server more at once do not finish sooner. Two old 64 MiB hashes checked at once
-# still keep the server near 200 MB.
-CONCURRENT_CHECKS = 2
-_checks = threading.BoundedSemaphore(CONCURRENT_CHECKS)
+# Checks beyond this many wait their turn: each holds its memory while it runs, and more at
+# once do not finish sooner on a two-CPU server, which then keeps a CPU for pages and saves.
+# 8 people logging in at once (bench/memory.py): the server's peak 96 MB, p99 0.46 s; two at a
+# time, 116 MB and 0.21 s, but 250 MB while old 64 MiB hashes are still being renewed (162 MB
+# one at a time). The checks run on a thread of their own because the C allocator keeps a
+# freed 19 MiB in the arena of the thread that used it: run on every server thread, they kept
+# 19 MiB per thread after the crowd had gone.
+CONCURRENT_CHECKS = 1
+_argon2_threads = ThreadPoolExecutor(CONCURRENT_CHECKS, thread_name_prefix="password-check")
 
 
 _dummy_hash = None  # what an unknown name is checked against, made by the hasher in use
@@ -74,10 +78,16 @@ def hash_password(password):
     return _hash(password)
 
 
+def _argon2(work, *args):
+    """`work(*args)` (a hash or a check) on a password-check thread, when one is free. Never
+    inside a transaction, where it would hold every save of the site waiting."""
+    if database.in_transaction():
+        raise RuntimeError("password hashed or checked inside a transaction")
+    return _argon2_threads.submit(work, *args).result()
+
+
 def _hash(password):
-    """A new hash, taking its turn among the checks."""
-    with _checks:
-        return _hasher.hash(password)
+    return _argon2(_hasher.hash, password)
 
 
 def _now():
@@ -323,11 +333,10 @@ def login(username, password, address):
 
 def _verify(password_hash, password):
     """Whether the password matches, checked when a turn is free (unknown names queue alike)."""
-    with _checks:
-        try:
-            return _hasher.verify(password_hash, password)
-        except (VerificationError, InvalidHashError):
-            return False
+    try:
+        return _argon2(_hasher.verify, password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def _dummy():
