@@ -7,7 +7,7 @@ The ceiling is the same waitress starting a bare Flask + Peewee app that opens t
 database and answers one page: the interpreter and the libraries, nothing of the site. The city
 is made by `flask demo-city` (100 departments × 30 projects; 20 with --quick).
 
-    .venv/bin/python bench/startup.py [--rounds 5] [--quick] [--json FILE]
+    .venv/bin/python bench/startup.py [--rounds 3] [--departments 100] [--quick] [--json FILE]
 """
 
 import argparse
@@ -94,12 +94,12 @@ def _flask(env, *args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--departments", type=int, default=100, help="of the city")
-    parser.add_argument("--quick", action="store_true", help="3 rounds, a city of 20")
+    parser.add_argument("--quick", action="store_true", help="2 rounds, a city of 20")
     add_json_option(parser)
     args = parser.parse_args()
-    rounds, departments = (3, 20) if args.quick else (args.rounds, args.departments)
+    rounds, departments = (2, 20) if args.quick else (args.rounds, args.departments)
 
     folder = Path(tempfile.mkdtemp(prefix="jixiao-startup-"))
     (folder / "bare_app.py").write_text(BARE_APP)
