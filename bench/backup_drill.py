@@ -11,7 +11,8 @@ FILE` writes the backup into an empty database, and the drill checks there:
 - every save answered 200 before the backup began is there, with its change in the history,
   and no save sent after the backup ended is;
 - each cell's history is strictly sequential and ends at the value the cell holds;
-- `PRAGMA integrity_check` is ok (SQLite).
+- `PRAGMA integrity_check` is ok (SQLite);
+- the site started on the restored database takes a save, filed after the restored changes.
 
 SQLite: the site's database is a temporary file, restored into a new file. PostgreSQL
 (`--database-url`, which it wipes): the restore goes into the same database, wiped after the site
@@ -22,6 +23,7 @@ stopped, since the drill may not be allowed to create databases (CI's role canno
 
 import argparse
 import gzip
+import io
 import re
 import shutil
 import sqlite3
@@ -31,15 +33,20 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 from live_site import (
     ROOT,
     Editors,
+    Person,
     Site,
     database_env,
     database_sql,
     history_chains,
     missing_saves,
+    serve,
+    version,
+    wait_until_up,
 )
 from playhouse.db_url import connect
 from report import Figure, add_json_option, report
@@ -80,12 +87,13 @@ COPY = re.compile(r"^COPY public\.(\S+) \((.*)\) FROM stdin;$")
 
 
 def dump_tables(path):
-    """{table: sorted COPY lines} of a pg_dump file, as `pg_restore --data-only` writes them."""
+    """({table: sorted COPY lines}, {table: its columns}) of a pg_dump file, as
+    `pg_restore --data-only` writes them."""
     text = subprocess.run(
         ["pg_restore", "--data-only", "-f", "-", str(path)],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    tables, current = {}, None
+    tables, columns, current = {}, {}, None
     for line in text.splitlines():
         if current is not None:
             if line == "\\.":
@@ -96,37 +104,27 @@ def dump_tables(path):
         match = COPY.match(line)
         if match:
             current = match.group(1).strip('"')
-            tables[current] = []
-            columns[current] = match.group(2)
-    return {name: sorted(rows) for name, rows in tables.items()}
+            tables[current], columns[current] = [], match.group(2)
+    return {name: sorted(rows) for name, rows in tables.items()}, columns
 
 
-columns = {}  # table → the column list of its COPY in the dump, to read the restore in that order
-
-
-def pg_tables(url, names):
-    """{table: sorted COPY lines} of the PostgreSQL database at `url`, columns as in the dump."""
+def pg_tables(url, columns):
+    """{table: sorted COPY lines} of the PostgreSQL database at `url`: the tables of `columns`,
+    each read with the columns in the dump's order, and any other table there as empty."""
     db = connect(url)
-    cursor = db.connection().cursor()
-    tables = {}
     try:
-        for name in names:
-            lines = []
-
-            class Sink:
-                def write(self, data, lines=lines):
-                    lines.append(data)
-
-            cursor.copy_expert(f'COPY public."{name}" ({columns[name]}) TO STDOUT', Sink())
-            text = "".join(part if isinstance(part, str) else part.decode() for part in lines)
-            tables[name] = sorted(text.splitlines())
-        present = {
-            row[0]
-            for row in db.execute_sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        }
+        cursor = db.connection().cursor()
+        tables = {}
+        for name, listed in columns.items():
+            out = io.StringIO()
+            cursor.copy_expert(f'COPY public."{name}" ({listed}) TO STDOUT', out)
+            tables[name] = sorted(out.getvalue().splitlines())
+        query = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+        for (name,) in db.execute_sql(query).fetchall():
+            tables.setdefault(name, [])
     finally:
         db.close()
-    return tables, present
+    return tables
 
 
 def compare(backed_up, restored):
@@ -148,6 +146,27 @@ def compare(backed_up, restored):
                 f"{sum(extra.values())} not in the backup (e.g. {next(iter(gone or extra))[:120]})"
             )
     return checked, problems
+
+
+def restored_site_saves(url, chains):
+    """Whether the site, started on the restored database, takes a save and files its change
+    after the restored ones (PostgreSQL's sequences restored too)."""
+    process, port = serve(SimpleNamespace(url=url))
+    try:
+        wait_until_up(port)
+        person = Person(port, "editor")
+        cell = CELLS[0]
+        old = chains[cell][-1][1] if chains[cell] else person.cell(cell)
+        fields = {"target": "restored/ok", "version-target": version(old)}
+        status = person.send("PUT", f"/cells/indicator/{cell}/target", fields)[0]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    last = database_sql(url)(
+        "SELECT new FROM change WHERE entity = 'indicator' AND record_id = ? ORDER BY id DESC",
+        (cell,),
+    )
+    return status == 200 and last[0][0] == "restored/ok"
 
 
 def main():
@@ -177,7 +196,7 @@ def main():
 
     # The backup's own content, read from the file.
     if pg:
-        backed_up = dump_tables(backup_file)
+        backed_up, columns = dump_tables(backup_file)
         target = site.url
         site._wipe()  # the restore goes into the emptied database
     else:
@@ -196,9 +215,7 @@ def main():
         Path(aside.group(1)).unlink(missing_ok=True)
 
     if pg:
-        restored, present = pg_tables(target, [n for n in backed_up if n not in CACHES])
-        restored.update({name: [] for name in present - set(restored)})
-        restored.update({name: backed_up[name] for name in CACHES & set(backed_up)})
+        restored = pg_tables(target, {n: c for n, c in columns.items() if n not in CACHES})
         checked_integrity = None
     else:
         path = target.removeprefix("sqlite:///")
@@ -222,6 +239,9 @@ def main():
     during_in = len(during) - len(missing_saves(chains, during))
     if checked_integrity not in (None, ["ok"]):
         problems.append("integrity_check: " + "; ".join(checked_integrity[:3]))
+    serves = restored_site_saves(target, chains)
+    if not serves:
+        problems.append("the site on the restored database did not take a save")
     unexpected = sum(editors.other.values())
     if unexpected:
         problems.append(f"answers other than 200/409: {editors.other}")
@@ -247,6 +267,7 @@ def main():
             "of them missing in the restore", len(missing), "saves", target="0", met=not missing
         ),  # fmt: skip
         Figure("saves answered while it ran", len(during), "saves"),
+        Figure("the restored site takes a save", serves, "yes", target="yes", met=serves),
         Figure(
             "integrity_check of the restore",
             (checked_integrity == ["ok"]) if checked_integrity else None,

@@ -59,7 +59,7 @@ def test_kill_9_three_times_during_saves_loses_no_answered_save(tmp_path):
 
 
 def _backup_drill(tmp_path, *args):
-    status, output, figures = drill(tmp_path, "backup_drill.py", "--before", "1", *args)
+    status, output, figures = drill(tmp_path, "backup_drill.py", "--before", "2", *args)
     assert status == 0, output
     assert figures["records checked in the restore"] > 0
     assert figures["saves answered before the backup"] > 0, output
