@@ -100,9 +100,4 @@ def test_two_processes_on_one_sqlite_file_lose_nothing_and_share_sessions_and_lo
 @on_postgresql
 def test_two_processes_on_one_postgresql_lose_nothing_and_share_sessions_and_locks(tmp_path):
     status, output, figures = _two_processes(tmp_path, "--database-url", TEST_DATABASE_URL)
-    if figures["10 failures at once, locked on both"] != 1:
-        # Known: app/services/accounts.py `_fail` reads, adds one and writes the count back, so
-        # on PostgreSQL concurrent failures overwrite each other's count: until it counts in one
-        # UPDATE (failures = failures + 1) or locks the row, this part is a known failure.
-        pytest.xfail("concurrent failed logins are not all counted on PostgreSQL")
     assert status == 0, output

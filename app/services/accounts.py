@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from peewee import JOIN, DatabaseError
+from peewee import JOIN, Case, DatabaseError
 
 from app.db import cannot_write, database
 from app.domain.permissions import ROLE_TITLES, ROLES, is_role, keeps_admin, needs_department
@@ -267,13 +267,21 @@ def _locked(key, now):
 
 
 def _fail(key, limit, now):
-    row, _ = LoginThrottle.get_or_create(key=key)
-    if row.first_failure is None or now - row.first_failure > WINDOW:
-        row.failures, row.first_failure = 0, now
-    row.failures += 1
-    if row.failures >= limit:
-        row.locked_until = now + LOCK
-    row.save()
+    """Count a failure under `key`, locking it at `limit` failures within WINDOW.
+
+    Counted by UPDATE statements, never read, incremented and written back: failures arriving
+    at once (other threads, other processes) each count. The first UPDATE holds the row until
+    the transaction ends, so the second one sees every failure before it.
+    """
+    LoginThrottle.get_or_create(key=key)
+    stale = LoginThrottle.first_failure.is_null() | (LoginThrottle.first_failure < now - WINDOW)
+    LoginThrottle.update(
+        failures=Case(None, [(stale, 1)], LoginThrottle.failures + 1),
+        first_failure=Case(None, [(stale, now)], LoginThrottle.first_failure),
+    ).where(LoginThrottle.key == key).execute()
+    LoginThrottle.update(locked_until=now + LOCK).where(
+        (LoginThrottle.key == key) & (LoginThrottle.failures >= limit)
+    ).execute()
 
 
 def _record(username, address, success, reason=""):
@@ -317,6 +325,12 @@ def login(username, password, address):
             disabled = user is not None and not user.active
             _record(username, address, False, "disabled" if disabled else "bad credentials")
             refusal = "用户名或密码不正确，或账号已停用"
+        elif _locked(account_key, now) or _locked(address_key, now):
+            # Locked while this password was being checked, by guesses sent at once with it:
+            # a right guess among them is refused too, so parallel guesses gain nothing.
+            _record(username, address, False, "throttled")
+            minutes = int(LOCK.total_seconds() // 60)
+            refusal = f"登录失败次数过多，请{minutes}分钟后再试"
         else:
             refusal = None
             unlock(user)

@@ -348,3 +348,33 @@ def test_failures_count_against_the_account_however_its_name_is_typed(app, seede
     assert "登录失败次数过多" in _login(client, "editor", PASSWORD).get_data(as_text=True)
     with app.app_context():
         assert LoginThrottle.get(LoginThrottle.key == "user:editor").locked_until is not None
+
+
+class _LockedWhileChecking:
+    """A hasher under which, while the right password is being checked, the guesses sent at the
+    same moment lock the account (as they would from other threads or processes)."""
+
+    def __init__(self, hasher):
+        self.hasher = hasher
+
+    def verify(self, password_hash, password):
+        LoginThrottle.insert(
+            key="user:editor",
+            failures=accounts.ACCOUNT_FAILURES,
+            first_failure=datetime.datetime.now(),
+            locked_until=datetime.datetime.now() + accounts.LOCK,
+        ).execute()
+        return self.hasher.verify(password_hash, password)
+
+    def __getattr__(self, name):
+        return getattr(self.hasher, name)
+
+
+def test_a_right_guess_checked_while_parallel_guesses_locked_the_account_is_refused(
+    app, seeded, monkeypatch
+):
+    monkeypatch.setattr(accounts, "_hasher", _LockedWhileChecking(accounts._hasher))
+    with app.app_context():
+        with pytest.raises(accounts.AccountError, match="登录失败次数过多"):
+            accounts.login("editor", PASSWORD, "10.0.0.9")
+        assert UserSession.select().count() == 0
