@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from app.domain.fields import version as version_of
 from app.formats.detect import read_file
 from app.models import Change, Comment, Department, Indicator, Plan, Project
 from app.services.comments import add as add_comment
@@ -242,6 +243,10 @@ def test_the_year_of_a_deleted_plan_says_where_to_restore_it(app, user):
 def test_next_year_is_not_copied_over_a_deleted_plan(app, user):
     with app.app_context():
         copied = start_next_year(account(), _plan(app).id).plan
+    assert 'id="compare-last-year"' in user.get("/plans/405002/2022").get_data(as_text=True)
+    _delete(user, _plan(app))  # last year's gone: nothing to compare 2022 with
+    assert 'id="compare-last-year"' not in user.get("/plans/405002/2022").get_data(as_text=True)
+    _restore(user, _plan(app))
     _delete(user, copied)
     page = user.get("/plans/405002/2021").get_data(as_text=True)
     assert "以本年度为基础开始2022年度" in page  # no link to the deleted plan
@@ -302,3 +307,54 @@ def test_a_deleted_plan_is_restored_by_administrators_only(app, seeded, user):
     assert _restore(editor, plan).status_code == 403
     with app.app_context():
         assert Plan.get_by_id(plan.id).deleted_at is not None
+
+
+def test_nothing_is_written_into_a_deleted_plan(app, user):
+    """A page left open on a plan that is then deleted: its saves, comments and polls find
+    nothing (404), and the plan stays as it was deleted."""
+    plan = _plan(app)
+    with app.app_context():
+        project = plan.ordered_projects()[0]
+        indicator = project.ordered_indicators()[0]
+        thread = add_comment(account(), project.id, "请核对预算数")
+        on_plan = add_comment(account(), None, "请补充", field="overall_goal", plan_id=plan.id)
+    version = {"version-overall_goal": version_of(plan.overall_goal)}
+    edit = user.put(f"/cells/plan/{plan.id}/overall_goal", {"overall_goal": "新目标", **version})
+    assert edit.status_code == 200
+    with app.app_context():
+        edited = Change.select().where(Change.field == "overall_goal").get()
+    _delete(user, plan)
+    with app.app_context():
+        before = database_snapshot()
+    version = {"version-overall_goal": version_of("新目标")}
+    for method, url, data in [
+        ("PUT", f"/cells/plan/{plan.id}/overall_goal", {"overall_goal": "改", **version}),
+        ("PUT", f"/cells/project/{project.id}/name", {"name": "改", "version-name": "x"}),
+        ("PUT", f"/cells/indicator/{indicator.id}/target", {"target": "1", "version-target": "x"}),
+        ("POST", f"/projects/{project.id}/comments", {"text": "意见"}),
+        ("POST", f"/plans/{plan.id}/comments", {"text": "意见", "field": "overall_goal"}),
+        ("POST", f"/comments/{thread.id}/replies", {"text": "回复"}),
+        ("POST", f"/comments/{on_plan.id}/replies", {"text": "回复"}),
+        ("POST", f"/indicators/{indicator.id}/delete", {}),
+        ("POST", f"/history/{edited.id}/restore", {}),
+    ]:
+        assert user._send(method, url, data).status_code == 404, url
+    for url in (
+        f"/history/cells/plan/{plan.id}?field=overall_goal",
+        f"/departments/plans/{plan.id}/delete",
+        "/plans/405002/2021/changes?since=0",
+    ):
+        assert user.get(url).status_code == 404, url
+    with app.app_context():
+        assert database_snapshot() == before
+
+
+def test_a_deleted_plan_leaves_the_reviewers_queue(app, user):
+    plan = _plan(app)
+    with app.app_context():
+        change_status(account(), plan.id, "submit")
+    reviewer = _as(app, "reviewer")
+    assert f'id="task-{plan.id}"' in reviewer.get("/").get_data(as_text=True)
+    _delete(user, plan)
+    home = reviewer.get("/").get_data(as_text=True)
+    assert f'id="task-{plan.id}"' not in home and "暂无待处理的计划" in home
