@@ -52,3 +52,11 @@ def test_a_plan_is_deleted_left_out_of_check_all_and_restored(app, seeded):
     assert restored.exit_code == 0 and "已恢复唐山市科学技术协会2021年的绩效目标" in restored.output
     assert "唐山市科学技术协会 2021年" in _run(app, "check", "--all").output
     assert _run(app, "restore-plan", "405002", "2021").exit_code == 1  # not deleted now
+
+
+def test_an_import_that_renames_the_department_is_in_its_history(app, seeded, tmp_path, seed_text):
+    renamed = tmp_path / "renamed.txt"
+    renamed.write_text(seed_text.replace("唐山市科学技术协会", "唐山市科协"), encoding="utf-8")
+    assert _run(app, "import", str(renamed)).exit_code == 0
+    shown = _run(app, "department", "405002").output
+    assert "导入 renamed.txt 部门名称：唐山市科学技术协会 → 唐山市科协" in shown
