@@ -61,6 +61,21 @@ def department_by_id(department_id):
     return department
 
 
+def current_code(code):
+    """The code now of the department whose code was `code` before a correction; None when a
+    department has that code now, or none ever had it."""
+    if Department.select().where(Department.code == code).exists():
+        return None
+    change = (
+        DepartmentChange.select(DepartmentChange, Department)
+        .join(Department)
+        .where((DepartmentChange.field == "code") & (DepartmentChange.old == code))
+        .order_by(DepartmentChange.id.desc())
+        .first()
+    )
+    return change.department.code if change else None
+
+
 def history(department):
     """The corrections of a department's code and name, the latest first."""
     return list(

@@ -79,8 +79,11 @@ def test_a_corrected_code_and_name_show_on_every_page_and_in_exports(app, user):
     exported = user.get("/plans/405099/2021/export.docx")
     document = read_file(exported.get_data(), "plan.docx")
     assert (document.department_code, document.department_name) == ("405099", "唐山市科协")
-    # The old address names nothing now.
-    assert user.get("/plans/405002/2021").status_code == 404
+    # An old link or bookmark is sent on to the plan's address now.
+    old = user.get("/history/plans/405002/2021?page=2")
+    assert old.status_code == 302
+    assert old.headers["Location"] == "/history/plans/405099/2021?page=2"
+    assert user.get("/plans/405002/2021", headers={"HX-Request": "true"}).status_code == 404
     # The department's history says who changed what, old → new.
     history = _text(user.get(f"/departments/{department.id}"))
     assert "root 部门编码 405002 405099" in history
