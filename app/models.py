@@ -98,7 +98,7 @@ class Department(BaseModel):
 class Plan(SoftDeleted, BaseModel):
     """A department's plan of a year. A plan an administrator deletes (one created by mistake)
     is kept, marked `deleted_at`, with who deleted it and why, until it is restored
-    (app/services/departments.py); every page, list and count leaves it out meanwhile, but it
+    (app/services/plans.py); every page, list and count leaves it out meanwhile, but it
     still holds its (department, year) slot."""
 
     department = ForeignKeyField(Department, backref="plans", on_delete="CASCADE")
