@@ -15,6 +15,13 @@ from app.services.next_year import start_next_year
 from app.services.setup import DEMO_FILE
 from app.services.workflow import change_status
 from tests.conftest import Browserless, account, database_snapshot, logged_in
+from tests.web.test_imports import (
+    _fingerprint,
+    _keys,
+    _preview,
+    _upload,
+    _workbook_without_a_department,
+)
 
 
 def _as(app, username):
@@ -361,3 +368,21 @@ def test_a_deleted_plan_leaves_the_reviewers_queue(app, user):
     _delete(user, plan)
     home = reviewer.get("/").get_data(as_text=True)
     assert f'id="task-{plan.id}"' not in home and "暂无待处理的计划" in home
+
+
+def test_a_file_waiting_for_its_confirmation_goes_into_the_corrected_department(app, user):
+    """Uploaded for 405002 (the file names no department), confirmed after 405002 became 405099:
+    it goes into the department as it is now, not into a new 405002."""
+    data = _workbook_without_a_department()
+    location, page = _preview(
+        user, _upload(user, "new.xlsx", data, year="2022", department="405002")
+    )
+    _correct(user, _department(app), "405099", "唐山市科学技术协会")
+    form = {"fingerprint": _fingerprint(page), "apply": _keys(page)}
+    done = user.post(location, form, htmx=False)
+    assert done.status_code == 303 and done.headers["Location"].endswith("/plans/405099/2022")
+    with app.app_context():
+        assert [d.code for d in Department.select().order_by(Department.code)] == [
+            "405099",
+            "406001",
+        ]
