@@ -60,3 +60,20 @@ def test_an_import_that_renames_the_department_is_in_its_history(app, seeded, tm
     assert _run(app, "import", str(renamed)).exit_code == 0
     shown = _run(app, "department", "405002").output
     assert "导入 renamed.txt 部门名称：唐山市科学技术协会 → 唐山市科协" in shown
+
+
+def test_last_years_file_under_the_former_code_goes_into_the_corrected_department(
+    app, seeded, tmp_path, seed_text
+):
+    assert _run(app, "department", "405002", "--code", "405099").exit_code == 0
+    old_file = tmp_path / "2021.txt"
+    old_file.write_text(seed_text, encoding="utf-8")  # says 405002
+    result = _run(app, "import", str(old_file))
+    assert result.exit_code == 0, result.output
+    assert "提示：文件中的部门编码 405002 已更正为 405099，导入到 405099" in result.output
+    with app.app_context():
+        assert [d.code for d in Department.select().order_by(Department.code)] == [
+            "405099",
+            "406001",
+        ]
+        assert Plan.select().count() == 1  # the same plan, updated in place

@@ -4,8 +4,9 @@ department's code and name, and the history of those corrections.
 Plans, users and exports refer to a department by id, so a corrected code or name shows
 everywhere at once: the plans' addresses (/plans/<code>/<year>), 首页, search, exports. What
 does not follow is what was fixed on purpose: an approved version keeps the document as it was
-approved. A correction is filed as a `DepartmentChange` (who, when, old → new), not a plan's
-`Change`: it is the department's, whatever plans it has.
+approved. A file naming the former code (last year's) is imported into the department as it
+is now (`follow_correction`). A correction is filed as a `DepartmentChange` (who, when,
+old → new), not a plan's `Change`: it is the department's, whatever plans it has.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from peewee import IntegrityError, fn
 
 from app.db import database
 from app.domain.departments import clean_code, clean_name, code_problem, name_problem
+from app.domain.document import Notice
 from app.domain.permissions import can_manage_departments
 from app.models import Department, DepartmentChange, Plan, Upload, User
 from app.services.errors import Forbidden, NotFound
@@ -74,6 +76,18 @@ def current_code(code):
         .first()
     )
     return change.department.code if change else None
+
+
+def follow_correction(document):
+    """Make a document (last year's file, say) that names its department by a code corrected
+    since name the code now, with a notice saying so: its plan goes into the department as it
+    is, not into a new one under the former code."""
+    former = document.department_code
+    current = current_code(former) if former else None
+    if current is not None:
+        document.department_code = current
+        message = f"文件中的部门编码 {former} 已更正为 {current}，导入到 {current}"
+        document.notices.append(Notice(0, message))
 
 
 def history(department):

@@ -22,7 +22,7 @@ from app.domain.workflow import STATUSES
 from app.formats.detect import read_file
 from app.formats.narrative import escape
 from app.models import Category, CategoryLabel, Department, Indicator, Plan, Project
-from app.services.departments import rename_as_file_says
+from app.services.departments import follow_correction, rename_as_file_says
 from app.services.history import record_change, soft_delete, step
 from app.services.plans import (
     create_plan,
@@ -129,6 +129,7 @@ def import_document(
         )
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise MalformedDocument(0, f"预算年度应在{FIRST_YEAR}—{LAST_YEAR}之间，收到的是{year}")
+    follow_correction(document)
     if not document.department_code:
         if not department:
             raise MalformedDocument(

@@ -386,3 +386,14 @@ def test_a_file_waiting_for_its_confirmation_goes_into_the_corrected_department(
             "405099",
             "406001",
         ]
+
+
+def test_an_editor_imports_last_years_file_under_the_former_code(app, user):
+    _correct(user, _department(app), "405099", "唐山市科学技术协会")
+    editor = _as(app, "editor")
+    old_file = DEMO_FILE.read_bytes()  # names 405002
+    location, page = _preview(editor, _upload(editor, "2021.txt", old_file, year="2022"))
+    assert "文件中的部门编码 405002 已更正为 405099，导入到 405099" in html.unescape(page)
+    form = {"fingerprint": _fingerprint(page), "apply": _keys(page)}
+    done = editor.post(location, form, htmx=False)
+    assert done.status_code == 303 and done.headers["Location"].endswith("/plans/405099/2022")
