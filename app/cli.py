@@ -5,7 +5,9 @@ YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CO
 `set-password NAME`, `list-users`, `check --department CODE --year YYYY | --all [--format
 text|json]` (the review rules), `targets [FILE] [--year]` (what each 指标值 says, as JSON), `backup [-o FILE] [--keep N]`,
 `restore FILE` (app/services/backups.py), `demo-city [--departments 100 --projects 30] [--seed N]
-[--force]` (a city of demo data: app/services/demo_city.py).
+[--force]` (a city of demo data: app/services/demo_city.py), `list-departments`, `department CODE
+[--code NEW] [--name NAME]` (show or correct one: app/services/departments.py), `delete-plan CODE
+YEAR --reason WHY` and `restore-plan CODE YEAR` (a plan created by mistake).
 Messages are for the office's administrator, so they are in Chinese; a refused command exits
 with status 1 and says why. Passwords are read from standard input, never from the command
 line, where other users of the server could see them.
@@ -21,11 +23,18 @@ from flask import current_app
 from app.domain import targets
 from app.domain.document import MalformedDocument
 from app.domain.permissions import ROLES
-from app.services import accounts, backups, checking, demo_city
+from app.services import accounts, backups, checking, demo_city, departments
 from app.services.errors import NotFound
 from app.services.exporting import export
 from app.services.importing import ImportRefused, import_file
-from app.services.plans import department_with_code, find_plan
+from app.services.plans import (
+    PlanRefused,
+    delete_plan_as,
+    deleted_plan_of,
+    department_with_code,
+    find_plan,
+    restore_plan_as,
+)
 from app.services.setup import ensure_admin, init_db
 
 
@@ -205,6 +214,81 @@ def register(app):
             state = "" if user.active else "（已停用）"
             name = f"\t{user.full_name}" if user.full_name else ""
             click.echo(f"{user.username}\t{user.role}\t{department}{state}{name}")
+
+    @app.cli.command("list-departments")
+    def list_departments_command():
+        """List the departments: code, name, plans (deleted ones apart) and users."""
+        for line in departments.lines():
+            deleted = f"（另有已删除的 {line.deleted_plans} 个）" if line.deleted_plans else ""
+            department = line.department
+            click.echo(
+                f"{department.code}\t{department.name}\t计划 {line.plans} 个{deleted}\t"
+                f"用户 {line.users} 个"
+            )
+
+    @app.cli.command("department")
+    @click.argument("code")
+    @click.option("--code", "new_code", help="新的部门编码")
+    @click.option("--name", "new_name", help="新的部门名称")
+    def department_command(code, new_code, new_name):
+        """Show a department and its corrections; with --code or --name, correct it."""
+        department = department_with_code(code)
+        if department is None:
+            click.echo(f"没有编码为 {code} 的部门", err=True)
+            raise SystemExit(1)
+        if new_code is None and new_name is None:
+            click.echo(f"{department.code}\t{department.name}")
+            for change in departments.history(department):
+                title = departments.FIELD_TITLES.get(change.field, change.field)
+                when = change.at.strftime("%Y-%m-%d %H:%M")
+                click.echo(f"  {when} {change.user} {title}：{change.old} → {change.new}")
+            return
+        try:
+            changed = departments.correct_as(
+                departments.COMMAND_LINE,
+                department.id,
+                department.code if new_code is None else new_code,
+                department.name if new_name is None else new_name,
+            )
+        except departments.DepartmentRefused as error:
+            click.echo(f"未修改：{error}", err=True)
+            raise SystemExit(1) from None
+        for field, old, new in changed:
+            click.echo(f"已修改{departments.FIELD_TITLES[field]}：{old} → {new}")
+        if not changed:
+            click.echo("编码和名称都没有改动。")
+
+    @app.cli.command("delete-plan")
+    @click.argument("code")
+    @click.argument("year", type=int)
+    @click.option("--reason", required=True, help="删除的原因，记入修改记录")
+    def delete_plan_command(code, year, reason):
+        """Delete a plan created by mistake (restorable with restore-plan)."""
+        try:
+            plan = delete_plan_as(departments.COMMAND_LINE, find_plan(code, year).id, reason)
+        except NotFound:
+            click.echo(f"没有 {code} {year} 年的计划", err=True)
+            raise SystemExit(1) from None
+        except PlanRefused as error:
+            click.echo(f"未删除：{error}", err=True)
+            raise SystemExit(1) from None
+        click.echo(
+            f"已删除{plan.department.name}{year}年的绩效目标；"
+            f"可用 restore-plan {code} {year} 或在“部门管理”中恢复。"
+        )
+
+    @app.cli.command("restore-plan")
+    @click.argument("code")
+    @click.argument("year", type=int)
+    def restore_plan_command(code, year):
+        """Restore a deleted plan as it was."""
+        department = department_with_code(code)
+        plan = deleted_plan_of(department, year) if department else None
+        if plan is None:
+            click.echo(f"没有已删除的 {code} {year} 年的计划", err=True)
+            raise SystemExit(1)
+        plan = restore_plan_as(departments.COMMAND_LINE, plan.id)
+        click.echo(f"已恢复{plan.department.name}{year}年的绩效目标。")
 
     @app.cli.command("backup")
     @click.option(

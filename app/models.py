@@ -43,6 +43,11 @@ class SoftDeleted:
         """The condition of the rows that are not deleted, for `.where()`."""
         return cls.deleted_at.is_null()
 
+    @classmethod
+    def deleted(cls):
+        """The condition of the rows that are deleted, for `.where()`."""
+        return ~cls.not_deleted()
+
 
 class ExactDecimalField(BigIntegerField):
     """A Decimal kept exactly, as an integer count of its smallest unit (10^-places).
@@ -90,7 +95,12 @@ class Department(BaseModel):
     name = CharField()
 
 
-class Plan(BaseModel):
+class Plan(SoftDeleted, BaseModel):
+    """A department's plan of a year. A plan an administrator deletes (one created by mistake)
+    is kept, marked `deleted_at`, with who deleted it and why, until it is restored
+    (app/services/plans.py); every page, list and count leaves it out meanwhile, but it
+    still holds its (department, year) slot."""
+
     department = ForeignKeyField(Department, backref="plans", on_delete="CASCADE")
     year = IntegerField()
     layout = CharField(default=framework.CLASSIC)
@@ -102,17 +112,20 @@ class Plan(BaseModel):
     status_reason = TextField(default="")
     # Why the editors changed the plan after its approval (调整), until the change is approved.
     adjustment = TextField(default="")
+    deleted_at = DateTimeField(null=True)
+    deleted_by = CharField(default="")
+    deleted_reason = TextField(default="")
 
     class Meta:
         indexes = ((("department", "year"), True),)
 
     @classmethod
     def find(cls, department_code, year):
-        """The plan of a department (by code) and year, or None."""
+        """The plan of a department (by code) and year that is not deleted, or None."""
         return (
             cls.select(cls, Department)
             .join(Department)
-            .where((Department.code == department_code) & (cls.year == year))
+            .where((Department.code == department_code) & (cls.year == year) & cls.not_deleted())
             .first()
         )
 
@@ -286,6 +299,20 @@ class Change(BaseModel):
         )
 
 
+class DepartmentChange(BaseModel):
+    """A department's code or name corrected by an administrator: who, when, old → new.
+
+    Not a `Change`: a change belongs to one plan, and a department's code and name belong to all
+    its plans (and to those it has not yet)."""
+
+    at = DateTimeField(default=datetime.datetime.now)
+    user = CharField(default="")
+    department = ForeignKeyField(Department, backref="changes", on_delete="CASCADE")
+    field = CharField()  # code or name
+    old = TextField()
+    new = TextField()
+
+
 class User(BaseModel):
     """A person who logs in. `role` is viewer, editor, reviewer or admin (app/domain/permissions.py)."""
 
@@ -450,6 +477,7 @@ MODELS = [
     Project,
     Indicator,
     Change,
+    DepartmentChange,
     User,
     UserSession,
     LoginThrottle,

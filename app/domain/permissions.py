@@ -96,6 +96,11 @@ def can_manage_users(user):
     return can_read(user) and user.role == ADMIN
 
 
+def can_manage_departments(user):
+    """Correct a department's code and name, delete a plan created by mistake and restore it."""
+    return can_read(user) and user.role == ADMIN
+
+
 def keeps_admin(user, account, role, active):
     """Whether an admin's change of `account` leaves them an active admin: nobody can disable
     or demote themselves, so the site never loses its last way in by a slip."""

@@ -109,6 +109,6 @@ def counts(findings):
 
 
 def every_plan():
-    """Every stored plan, by department code and year."""
-    query = Plan.select(Plan, Department).join(Department)
+    """Every stored plan (but those deleted), by department code and year."""
+    query = Plan.select(Plan, Department).join(Department).where(Plan.not_deleted())
     return list(query.order_by(Department.code, Plan.year))

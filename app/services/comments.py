@@ -64,8 +64,8 @@ def check_place(place):
     project or row that is not there (or deleted)."""
     place.check()
     if place.project_id is None:
-        plan = Plan.select(Plan, Department).join(Department).where(Plan.id == place.plan_id)
-        plan = plan.first()
+        plan = Plan.select(Plan, Department).join(Department)
+        plan = plan.where((Plan.id == place.plan_id) & Plan.not_deleted()).first()
     else:
         plan = load("project", place.project_id).plan
     if plan is None or plan.id != place.plan_id:
@@ -231,10 +231,14 @@ def open_places(plan_id):
 
 def plan_of_thread(comment):
     """The plan of a comment's thread, with its department; NotFound when the thread's project
-    was deleted (its threads are gone with it)."""
+    was deleted (its threads are gone with it), or the plan."""
     if comment.project_id is not None:
         load("project", comment.project_id)
-    return Plan.select(Plan, Department).join(Department).where(Plan.id == comment.plan_id).get()
+    query = Plan.select(Plan, Department).join(Department)
+    plan = query.where((Plan.id == comment.plan_id) & Plan.not_deleted()).first()
+    if plan is None:
+        raise NotFound(f"plan {comment.plan_id}")
+    return plan
 
 
 def place_label(place):

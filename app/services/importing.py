@@ -22,10 +22,12 @@ from app.domain.workflow import STATUSES
 from app.formats.detect import read_file
 from app.formats.narrative import escape
 from app.models import Category, CategoryLabel, Department, Indicator, Plan, Project
+from app.services.departments import follow_correction, rename_as_file_says
 from app.services.history import record_change, soft_delete, step
 from app.services.plans import (
     create_plan,
     create_project,
+    deleted_slot,
     department_with_code,
     ensure_department,
 )
@@ -127,6 +129,7 @@ def import_document(
         )
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
         raise MalformedDocument(0, f"预算年度应在{FIRST_YEAR}—{LAST_YEAR}之间，收到的是{year}")
+    follow_correction(document)
     if not document.department_code:
         if not department:
             raise MalformedDocument(
@@ -172,7 +175,7 @@ def lock_target(document, year=None, department_code=""):
     year = year or document.inferred_year()
     found = department_with_code(code) if code else None
     plan = Plan.get_or_none(department=found, year=int(year)) if found and year else None
-    if plan is not None:
+    if plan is not None and plan.deleted_at is None:  # a deleted one is refused by the write
         lock_plan(plan.id, exclusive=True)
 
 
@@ -181,6 +184,8 @@ def _write(document, year, layout, user, force_reason, chosen):
     writer = _Writer(user, report, chosen)
     department = _department(document, writer)
     plan = Plan.get_or_none(department=department, year=year)
+    if plan is not None and plan.deleted_at is not None:  # it still holds the year
+        raise ImportRefused(deleted_slot(department.name, year) + "，再导入。")
     report.department, report.plan_created = department, plan is None
     if plan is None:
         writer.plan("create:plan", "create", "plan", f"{year}年", optional=False)
@@ -235,8 +240,7 @@ def _department(document, writer):
         "edit:department:name", "edit", "department", found.code, "部门名称",
         found.name, document.department_name,
     ):  # fmt: skip
-        found.name = document.department_name
-        found.save(only=[Department.name])
+        rename_as_file_says(found, document.department_name, writer.user)
     return found
 
 

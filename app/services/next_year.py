@@ -20,7 +20,7 @@ from app.domain.permissions import can_create_plan
 from app.models import Category, CategoryLabel, Indicator, Plan, Project
 from app.services.errors import Forbidden
 from app.services.history import record_change, step
-from app.services.plans import create_plan, create_project
+from app.services.plans import create_plan, create_project, deleted_slot
 from app.services.records import lock_plan
 
 # What a project carries into next year, besides its place in the list: everything but its
@@ -60,9 +60,12 @@ class Copied:
     indicators: int
 
 
-def next_plan(plan):
-    """The department's plan of the year after `plan`, or None."""
-    return Plan.get_or_none((Plan.department == plan.department_id) & (Plan.year == plan.year + 1))
+def next_plan(plan, deleted=False):
+    """The department's plan of the year after `plan` (`deleted`: one deleted), or None."""
+    state = Plan.deleted() if deleted else Plan.not_deleted()
+    return Plan.get_or_none(
+        (Plan.department == plan.department_id) & (Plan.year == plan.year + 1) & state
+    )
 
 
 def start_next_year(user, plan_id):
@@ -78,6 +81,8 @@ def start_next_year(user, plan_id):
         if existing is not None:
             department = source.department.name
             raise NextYearRefused(f"{department}{year}年的绩效目标已经存在，未复制。", existing)
+        if next_plan(source, deleted=True) is not None:  # it still holds the year: restore it
+            raise NextYearRefused(deleted_slot(source.department.name, year) + "。未复制。")
         if year > LAST_YEAR:
             raise NextYearRefused(f"预算年度最晚为{LAST_YEAR}年，不能再开始下一年度。")
         origin = f"（以{source.year}年为基础）"
@@ -153,6 +158,7 @@ def previous_targets(project, indicators):
         .where(
             (Plan.department == plan.department_id)
             & (Plan.year == plan.year - 1)
+            & Plan.not_deleted()
             & Project.not_deleted()
             & same
         )

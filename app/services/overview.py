@@ -133,5 +133,8 @@ def my_tasks(user):
 
 def _plans():
     return (
-        Plan.select(Plan, Department).join(Department).order_by(Department.code, Plan.year.desc())
+        Plan.select(Plan, Department)
+        .join(Department)
+        .where(Plan.not_deleted())
+        .order_by(Department.code, Plan.year.desc())
     )

@@ -1,10 +1,17 @@
-"""Departments, their yearly plans and the plans' projects: finding them, and creating them.
+"""Departments, their yearly plans and the plans' projects: finding them, creating them, and
+deleting a plan created by mistake (and restoring it).
 
 Creation is here once, for the page and the import alike: a plan or a project created is filed
 in the history as created, by whoever created it. What the pages read of a plan (its projects,
 totals, the official table's rows) is here too.
+
+A deleted plan is kept whole (`Plan.deleted_at`): its projects, indicators, history and comments
+stay as they were, and every page, list and count leaves it out until an administrator restores
+it. It still holds its department's year: an import or a copy into that year is refused with
+`deleted_slot`, which says where to restore it.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -13,10 +20,17 @@ from peewee import Case, fn
 from app.checks.rules import IMPLAUSIBLE_BUDGET
 from app.db import database
 from app.domain.indicator_table import indicator_rows
-from app.models import Comment, Department, Plan, Project
-from app.services.errors import NotFound
+from app.domain.permissions import can_manage_departments
+from app.models import Comment, Department, Plan, PlanVersion, Project
+from app.services.errors import Forbidden, NotFound
 from app.services.history import record_change, soft_delete, step
-from app.services.records import editable_plan, load_for_edit
+from app.services.records import editable_plan, find, load_for_edit, lock_plan
+
+MAX_REASON = 500  # characters of why a plan was deleted
+
+
+class PlanRefused(ValueError):
+    """A plan may not be deleted or restored; the message says why, in Chinese."""
 
 
 def departments():
@@ -36,16 +50,24 @@ def ensure_department(code, name):
 
 def all_plans(status=None):
     """Every plan with its department (only those in `status`, when given), by department code
-    then newest year first."""
-    query = Plan.select(Plan, Department).join(Department)
+    then newest year first; deleted plans left out."""
+    query = Plan.select(Plan, Department).join(Department).where(Plan.not_deleted())
     if status is not None:
         query = query.where(Plan.status == status)
     return list(query.order_by(Department.code, Plan.year.desc()))
 
 
+def all_plans_of(department):
+    """A department's plans (not deleted), newest year first."""
+    query = Plan.select(Plan, Department).join(Department)
+    query = query.where((Plan.department == department) & Plan.not_deleted())
+    return list(query.order_by(Plan.year.desc()))
+
+
 def status_counts():
-    """{status: how many plans are in it}."""
-    return dict(Plan.select(Plan.status, fn.COUNT(Plan.id)).group_by(Plan.status).tuples())
+    """{status: how many plans (not deleted) are in it}."""
+    query = Plan.select(Plan.status, fn.COUNT(Plan.id)).where(Plan.not_deleted())
+    return dict(query.group_by(Plan.status).tuples())
 
 
 @dataclass(frozen=True)
@@ -87,8 +109,18 @@ def plan_totals(plans):
 
 
 def has_plan(department, year):
-    """Whether a department has a plan for a year."""
+    """Whether a department has a plan for a year, deleted or not: either holds the year."""
     return Plan.select().where((Plan.department == department) & (Plan.year == year)).exists()
+
+
+def deleted_plan_of(department, year):
+    """The department's deleted plan of a year, or None."""
+    return Plan.get_or_none((Plan.department == department) & (Plan.year == year) & Plan.deleted())
+
+
+def deleted_slot(department_name, year):
+    """What an import, a copy or a new plan into a year held by a deleted plan is told."""
+    return f"{department_name}{year}年的计划已删除，可在“部门管理”中恢复"
 
 
 def find_plan(department_code, year):
@@ -100,8 +132,9 @@ def find_plan(department_code, year):
 
 
 def plan_by_id(plan_id):
-    """A plan by id, with its department; or NotFound."""
-    plan = Plan.select(Plan, Department).join(Department).where(Plan.id == plan_id).first()
+    """A plan by id (not deleted), with its department; or NotFound."""
+    query = Plan.select(Plan, Department).join(Department)
+    plan = query.where((Plan.id == plan_id) & Plan.not_deleted()).first()
     if plan is None:
         raise NotFound(f"plan {plan_id}")
     return plan
@@ -159,12 +192,86 @@ def live_project(project_id):
         Project.select(Project, Plan, Department)
         .join(Plan)
         .join(Department)
-        .where((Project.id == project_id) & Project.not_deleted())
+        .where((Project.id == project_id) & Project.not_deleted() & Plan.not_deleted())
         .first()
     )
     if project is None:
         raise NotFound(f"project {project_id}")
     return project
+
+
+def deleted_plans():
+    """The deleted plans with their departments, the last deleted first."""
+    query = Plan.select(Plan, Department).join(Department).where(Plan.deleted())
+    return list(query.order_by(Plan.deleted_at.desc(), Plan.id.desc()))
+
+
+def ever_approved(plans):
+    """The ids of those of some plans that are approved or were once (they have a version)."""
+    ids = {plan.id for plan in plans if plan.status == "approved"}
+    if not plans:
+        return ids
+    query = PlanVersion.select(PlanVersion.plan).where(PlanVersion.plan.in_([p.id for p in plans]))
+    return ids | {plan_id for (plan_id,) in query.tuples()}
+
+
+def delete_plan(user, plan_id, reason):
+    """Delete a plan created by mistake, for an administrator, saying why; restorable with
+    `restore_plan`. A plan ever approved is an official record and is refused (PlanRefused),
+    as is a deletion without a reason. Recorded in the plan's history."""
+    if not can_manage_departments(user):
+        raise Forbidden(f"delete plan {plan_id}")
+    return delete_plan_as(user.username, plan_id, reason)
+
+
+def delete_plan_as(username, plan_id, reason):
+    """`delete_plan`, filed under `username` (the command line), without asking whose right
+    it is."""
+    reason = (reason or "").strip()
+    with database.atomic():
+        plan = lock_plan(plan_id, exclusive=True)  # NotFound when deleted meanwhile
+        if not reason:
+            raise PlanRefused("请写明删除的原因")
+        if len(reason) > MAX_REASON:
+            raise PlanRefused(f"删除的原因最多{MAX_REASON}个字")
+        if ever_approved([plan]):
+            raise PlanRefused("已批复过的计划是正式记录，不能删除")
+        plan.deleted_at = datetime.datetime.now()
+        plan.deleted_by = username
+        plan.deleted_reason = reason
+        plan.save(only=[Plan.deleted_at, Plan.deleted_by, Plan.deleted_reason])
+        record_change("plan", plan, "delete_plan", new=reason, user=username)
+    return plan_with_department(plan.id)
+
+
+def restore_plan(user, plan_id):
+    """Bring a deleted plan back as it was, for an administrator; recorded in its history.
+    NotFound when there is no such plan, PlanRefused when it is not deleted."""
+    if not can_manage_departments(user):
+        raise Forbidden(f"restore plan {plan_id}")
+    return restore_plan_as(user.username, plan_id)
+
+
+def restore_plan_as(username, plan_id):
+    """`restore_plan`, filed under `username` (the command line), without asking whose right
+    it is."""
+    with database.atomic():
+        plan = find("plan", plan_id, for_update=True)
+        if plan.deleted_at is None:
+            raise PlanRefused("该计划没有被删除，无需恢复")
+        reason = plan.deleted_reason
+        plan.deleted_at, plan.deleted_by, plan.deleted_reason = None, "", ""
+        plan.save(only=[Plan.deleted_at, Plan.deleted_by, Plan.deleted_reason])
+        record_change("plan", plan, "restore_plan", old=reason, user=username)
+    return plan_with_department(plan.id)
+
+
+def plan_with_department(plan_id):
+    """A plan by id, deleted or not, with its department; or NotFound."""
+    plan = Plan.select(Plan, Department).join(Department).where(Plan.id == plan_id).first()
+    if plan is None:
+        raise NotFound(f"plan {plan_id}")
+    return plan
 
 
 def money_totals(projects):

@@ -40,8 +40,8 @@ def _locking(query, model, mode=_EXCLUSIVE):
 def load(entity, record_id, for_update=False):
     """The live record of an entity by id, with its project and plan joined in; or NotFound.
 
-    An indicator of a deleted project is gone with it. `for_update` locks the record itself
-    (call it after its plan's lock: see above).
+    An indicator of a deleted project is gone with it, and everything of a deleted plan with
+    the plan. `for_update` locks the record itself (call it after its plan's lock: see above).
     """
     model = model_of(entity)
     if entity == "indicator":
@@ -49,12 +49,16 @@ def load(entity, record_id, for_update=False):
             Indicator.select(Indicator, Project, Plan)
             .join(Project)
             .join(Plan)
-            .where(Indicator.not_deleted() & Project.not_deleted())
+            .where(Indicator.not_deleted() & Project.not_deleted() & Plan.not_deleted())
         )
     elif entity == "project":
-        query = Project.select(Project, Plan).join(Plan).where(Project.not_deleted())
+        query = (
+            Project.select(Project, Plan)
+            .join(Plan)
+            .where(Project.not_deleted() & Plan.not_deleted())
+        )
     else:
-        query = Plan.select()
+        query = Plan.select().where(Plan.not_deleted())
     if for_update:
         query = _locking(query, model)
     record = query.where(model.id == record_id).first()
@@ -65,9 +69,11 @@ def load(entity, record_id, for_update=False):
 
 def lock_plan(plan_id, exclusive=False):
     """A plan read afresh inside a write transaction and held until it ends against a concurrent
-    status change (`exclusive`: for a write of the plan's own row); or NotFound."""
+    status change (`exclusive`: for a write of the plan's own row); or NotFound (deleted too)."""
     query = _locking(
-        Plan.select().where(Plan.id == plan_id), Plan, _EXCLUSIVE if exclusive else _SHARED
+        Plan.select().where((Plan.id == plan_id) & Plan.not_deleted()),
+        Plan,
+        _EXCLUSIVE if exclusive else _SHARED,
     )
     plan = query.first()
     if plan is None:

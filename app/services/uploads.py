@@ -20,6 +20,7 @@ from app.domain.document import MalformedDocument
 from app.domain.permissions import can_create_plan, can_manage_users, can_start_plans
 from app.formats.detect import read_file
 from app.models import Upload
+from app.services.departments import follow_correction
 from app.services.errors import Forbidden, NotFound
 from app.services.importing import import_document, lock_target
 from app.services.plans import department_with_code
@@ -38,6 +39,7 @@ def store(user, filename, data, year=None, department_code=None):
     if not can_start_plans(user):
         raise Forbidden("import")
     document = read_file(data, filename)  # refused here, before anything is kept
+    follow_correction(document)
     code, name = _department(user, document, department_code)
     _drop_old()
     upload = Upload.create(
@@ -117,6 +119,7 @@ def _document(user, upload):
     """An upload's document, with the user's right to import it checked again: the department
     may have been created, or the user's role changed, since the upload."""
     document = read_file(bytes(upload.data), upload.filename)
+    follow_correction(document)  # corrected since the upload, too
     department = department_with_code(upload.department_code)
     if not can_create_plan(user, department.id if department else None) or (
         document.department_code not in ("", upload.department_code)

@@ -79,7 +79,7 @@ def choices(plan):
     plans = list(
         Plan.select(Plan, Department)
         .join(Department)
-        .where(Plan.department == plan.department_id)
+        .where((Plan.department == plan.department_id) & Plan.not_deleted())
         .order_by(Plan.year.desc())
     )
     numbers = {}
@@ -124,7 +124,6 @@ def side(plan, reference):
 
 
 def has_plan_of(plan, year):
-    """Whether the plan's department has a plan for `year`."""
-    return (
-        Plan.select().where((Plan.department == plan.department_id) & (Plan.year == year)).exists()
-    )
+    """Whether the plan's department has a plan for `year` (not deleted)."""
+    same = (Plan.department == plan.department_id) & (Plan.year == year)
+    return Plan.select().where(same & Plan.not_deleted()).exists()

@@ -1,7 +1,8 @@
 """The web layer: Flask only. One blueprint per resource, plus what the blueprints share.
 
 Blueprints: `auth` (login, logout), `home`, `plans`, `projects`, `indicators` (row operations),
-`cells` (in-place editing), `history`, `comments`, `users`, `imports` (upload, preview,
+`cells` (in-place editing), `history`, `comments`, `users`, `departments` (部门管理: codes and
+names corrected, plans deleted by mistake and restored), `imports` (upload, preview,
 confirm), `exports` (Word and Excel downloads), `versions` (approved versions, comparing),
 `next_year` (next year's plan from this one), `search` (projects and indicators by
 name), `undo` (Ctrl+Z and Ctrl+Y of one's own changes), `paste` (a block pasted from Excel),
@@ -25,6 +26,7 @@ from app.web import (
     auth,
     cells,
     comments,
+    departments,
     errors,
     exports,
     headers,
@@ -54,6 +56,7 @@ BLUEPRINTS = (
     cells,
     history,
     users,
+    departments,
     comments,
     imports,
     exports,

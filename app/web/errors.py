@@ -2,18 +2,20 @@
 
 An htmx request is never answered with a page to swap into a cell: its message goes in an
 HX-Trigger toast (static/app.js shows it) and the cell stays as it was. A service's NotFound is
-a 404 and its Forbidden a 403, wherever they are raised. No stack trace or SQL ever reaches the
-browser.
+a 404 and its Forbidden a 403, wherever they are raised; a page asked for under a department's
+former code is sent on to its current one (links.renamed_address). No stack trace or SQL ever
+reaches the browser.
 """
 
 import logging
 
-from flask import current_app, render_template
+from flask import current_app, redirect, render_template
 from flask_wtf.csrf import CSRFError
 
 from app.services.errors import DatabaseError, Forbidden, NotFound, cannot_write
 from app.web import hx
 from app.web.hx import htmx
+from app.web.links import renamed_address
 
 log = logging.getLogger("jixiao.errors")
 
@@ -60,6 +62,9 @@ def register(app):
     @app.errorhandler(404)
     @app.errorhandler(NotFound)
     def not_found(error):
+        moved = renamed_address()
+        if moved:  # not permanent: the former code may be given to another department
+            return redirect(moved, code=302)
         return render_template("errors/404.html"), 404
 
     @app.errorhandler(DatabaseError)

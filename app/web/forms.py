@@ -12,7 +12,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from app.domain import framework
+from app.domain import departments, framework
 from app.domain.document import FIRST_YEAR, LAST_YEAR
 from app.domain.fields import hidden_character
 
@@ -31,7 +31,7 @@ class PlanForm(FlaskForm):
         "部门编码",
         validators=[
             DataRequired("请填写部门编码"),
-            Regexp(r"^[0-9A-Za-z]{1,20}$", message="部门编码只能由数字和字母组成，最多20位"),
+            Regexp(departments.CODE_PATTERN, message=departments.CODE_RULE),
         ],
     )
     name = StringField(

@@ -27,6 +27,8 @@ ACTIONS = {
     "force": "强制导入",
     "undo": "撤销",
     "redo": "重做",
+    "delete_plan": "删除计划",
+    "restore_plan": "恢复计划",
 }
 # An undo or redo of a whole row says what became of the row.
 ROW_OUTCOMES = {True: "（删除该行）", False: "（恢复该行）"}

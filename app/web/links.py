@@ -1,12 +1,31 @@
 """Addresses of the pages that several blueprints and templates link to, and the element id
 of a cell group, which the page, its polling and undo all name the same way."""
 
-from flask import url_for
+from flask import request, url_for
+
+from app.services.departments import current_code
+from app.web.hx import htmx
 
 
 def plan_url(plan, endpoint="plans.show"):
     """The address of a plan's page (or of another page keyed like it, such as its history)."""
     return url_for(endpoint, department_code=plan.department.code, year=plan.year)
+
+
+def renamed_address():
+    """The page asked for (a plan's, its history, an export…) at its department's current code,
+    when the request named a code the department had before a correction; else None. Only for
+    a page opened from a bookmark or an old link (GET), never for htmx."""
+    args = request.view_args or {}
+    code = args.get("department_code")
+    if code is None or request.method != "GET" or htmx:
+        return None
+    current = current_code(code)
+    if current is None:
+        return None
+    address = url_for(request.endpoint, **{**args, "department_code": current})
+    query = request.query_string.decode()
+    return f"{address}?{query}" if query else address
 
 
 def cell_id(entity, record_id, group):

@@ -14,6 +14,8 @@ from app.domain.permissions import (
 from app.domain.workflow import STATUSES, WorkflowError
 from app.services import check_counts, checking, versions
 from app.services.plans import (
+    deleted_plan_of,
+    deleted_slot,
     department_with_code,
     find_plan,
     has_plan,
@@ -113,6 +115,8 @@ def new():
         name = (form.name.data or "").strip()
         if existing is None and not name:
             form.name.errors.append("这是新部门，请填写部门名称")
+        elif existing is not None and deleted_plan_of(existing, form.year.data):
+            form.year.errors.append(deleted_slot(existing.name, form.year.data))
         elif existing is not None and has_plan(existing, form.year.data):
             form.year.errors.append(f"{existing.name}{form.year.data}年的绩效目标已存在")
         else:

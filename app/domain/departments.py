@@ -1,0 +1,48 @@
+"""What a department's code and name may be, for every way they are typed: the new-plan form,
+the administrator's correction (app/services/departments.py) and the command line.
+
+A code is what the finance system gives a department (`405002`): digits and Latin letters, at
+most CODE_LENGTH; it appears in the plans' addresses (/plans/405002/2021). A name is one line
+of at most NAME_LENGTH characters, with no control or bidirectional characters.
+"""
+
+import re
+import unicodedata
+
+from app.domain.fields import hidden_character
+
+CODE_LENGTH = 20
+NAME_LENGTH = 100
+CODE_PATTERN = rf"^[0-9A-Za-z]{{1,{CODE_LENGTH}}}$"
+CODE_RULE = f"部门编码只能由数字和字母组成，最多{CODE_LENGTH}位"
+
+
+def clean_code(code):
+    """A typed code as kept: full-width digits and letters read as ASCII, spaces around dropped."""
+    return unicodedata.normalize("NFKC", code or "").strip()
+
+
+def clean_name(name):
+    """A typed name as kept: spaces around dropped."""
+    return (name or "").strip()
+
+
+def code_problem(code):
+    """Why a (cleaned) code may not be a department's, in Chinese; None when it may."""
+    if not code:
+        return "请填写部门编码"
+    if not re.match(CODE_PATTERN, code):
+        return CODE_RULE
+    return None
+
+
+def name_problem(name):
+    """Why a (cleaned) name may not be a department's, in Chinese; None when it may."""
+    if not name:
+        return "请填写部门名称"
+    if len(name) > NAME_LENGTH:
+        return f"部门名称最多{NAME_LENGTH}个字"
+    hidden = hidden_character(name)
+    if hidden:
+        return f"部门名称含有不可见的控制字符（{hidden}），请删除"
+    return None

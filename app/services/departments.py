@@ -1,0 +1,153 @@
+"""The administrator's departments: each with its plans and users counted, correcting a
+department's code and name, and the history of those corrections.
+
+Plans, users and exports refer to a department by id, so a corrected code or name shows
+everywhere at once: the plans' addresses (/plans/<code>/<year>), 首页, search, exports. What
+does not follow is what was fixed on purpose: an approved version keeps the document as it was
+approved. A file naming the former code (last year's) is imported into the department as it
+is now (`follow_correction`). A correction is filed as a `DepartmentChange` (who, when,
+old → new), not a plan's `Change`: it is the department's, whatever plans it has.
+"""
+
+from dataclasses import dataclass
+
+from peewee import IntegrityError, fn
+
+from app.db import database
+from app.domain.departments import clean_code, clean_name, code_problem, name_problem
+from app.domain.document import Notice
+from app.domain.permissions import can_manage_departments
+from app.models import Department, DepartmentChange, Plan, Upload, User
+from app.services.errors import Forbidden, NotFound
+
+FIELD_TITLES = {"code": "部门编码", "name": "部门名称"}
+# Who the history names for a correction made with `flask department` on the server: whoever
+# may run commands there is the site's administrator.
+COMMAND_LINE = "（命令行）"
+
+
+class DepartmentRefused(ValueError):
+    """A correction that is not made; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """A department as the departments page lists it."""
+
+    department: Department
+    plans: int  # not deleted
+    deleted_plans: int
+    users: int
+
+
+def lines():
+    """Every department with its plans and users counted (by the database), by code."""
+    plans = Plan.select(fn.COUNT(Plan.id)).where(
+        (Plan.department == Department.id) & Plan.not_deleted()
+    )
+    deleted = Plan.select(fn.COUNT(Plan.id)).where(
+        (Plan.department == Department.id) & Plan.deleted()
+    )
+    users = User.select(fn.COUNT(User.id)).where(User.department == Department.id)
+    query = Department.select(
+        Department, plans.alias("plan_count"), deleted.alias("deleted_count"), users.alias("users")
+    ).order_by(Department.code)
+    return [Line(row, row.plan_count or 0, row.deleted_count or 0, row.users or 0) for row in query]
+
+
+def department_by_id(department_id):
+    """A department by id, or NotFound."""
+    department = Department.get_or_none(Department.id == department_id)
+    if department is None:
+        raise NotFound(f"department {department_id}")
+    return department
+
+
+def current_code(code):
+    """The code now of the department whose code was `code` before a correction; None when a
+    department has that code now, or none ever had it."""
+    if Department.select().where(Department.code == code).exists():
+        return None
+    change = (
+        DepartmentChange.select(DepartmentChange, Department)
+        .join(Department)
+        .where((DepartmentChange.field == "code") & (DepartmentChange.old == code))
+        .order_by(DepartmentChange.id.desc())
+        .first()
+    )
+    return change.department.code if change else None
+
+
+def follow_correction(document):
+    """Make a document (last year's file, say) that names its department by a code corrected
+    since name the code now, with a notice saying so: its plan goes into the department as it
+    is, not into a new one under the former code."""
+    former = document.department_code
+    current = current_code(former) if former else None
+    if current is not None:
+        document.department_code = current
+        message = f"文件中的部门编码 {former} 已更正为 {current}，导入到 {current}"
+        document.notices.append(Notice(0, message))
+
+
+def history(department):
+    """The corrections of a department's code and name, the latest first."""
+    return list(
+        DepartmentChange.select()
+        .where(DepartmentChange.department == department)
+        .order_by(DepartmentChange.at.desc(), DepartmentChange.id.desc())
+    )
+
+
+def correct(user, department_id, code, name):
+    """Give a department a corrected code and/or name, as an administrator; the fields that
+    changed, as [(field, old, new)] (none: nothing to change). DepartmentRefused, with nothing
+    written, for a code or name not allowed or a code another department has."""
+    if not can_manage_departments(user):
+        raise Forbidden(f"department {department_id}")
+    return correct_as(user.username, department_id, code, name)
+
+
+def correct_as(username, department_id, code, name):
+    """`correct`, filed under `username` (the command line: COMMAND_LINE), without asking
+    whose right it is."""
+    code, name = clean_code(code), clean_name(name)
+    problem = code_problem(code) or name_problem(name)
+    if problem:
+        raise DepartmentRefused(problem)
+    try:
+        with database.atomic():
+            department = department_by_id(department_id)
+            if code != department.code:
+                _code_free(code)
+            changed = [
+                (field, getattr(department, field), new)
+                for field, new in (("code", code), ("name", name))
+                if getattr(department, field) != new
+            ]
+            for field, old, new in changed:
+                _write(department, field, old, new, username)
+            return changed
+    except IntegrityError:  # another administrator took the code meanwhile
+        raise DepartmentRefused(f"部门编码 {code} 刚被其他部门使用，未作修改") from None
+
+
+def _code_free(code):
+    taken = Department.get_or_none(Department.code == code)
+    if taken is not None:
+        raise DepartmentRefused(f"部门编码 {code} 已被“{taken.name}”使用，未作修改")
+
+
+def rename_as_file_says(department, name, username):
+    """The department's name as an imported file words it (an administrator's import, which
+    the preview listed), recorded like a correction on the page."""
+    if name != department.name:
+        _write(department, "name", department.name, name, username)
+
+
+def _write(department, field, old, new, username):
+    setattr(department, field, new)
+    department.save(only=[getattr(Department, field)])
+    if field == "code":  # a file waiting for its import confirmed names the department by code
+        Upload.update(department_code=new).where(Upload.department_code == old).execute()
+    DepartmentChange.create(department=department, field=field, old=old, new=new, user=username)
