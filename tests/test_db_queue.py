@@ -90,6 +90,30 @@ def test_writers_go_in_the_order_they_came(app):
     assert not queue.busy() and queue.waiting() == 0
 
 
+def test_a_write_outside_a_transaction_waits_its_turn_too(app):
+    """A session's last-seen time is written on its own, not in a service's transaction: it too
+    waits in the queue, not in SQLite's busy handler."""
+    queue = database.obj.write_queue
+    inside, let_go = threading.Event(), threading.Event()
+
+    def first():
+        with database.atomic():
+            _event("first")
+            inside.set()
+            assert let_go.wait(WAIT)
+
+    runs = [_in_thread(first)]
+    assert inside.wait(WAIT)
+    runs.append(_in_thread(lambda: _event("on its own")))
+    _until(lambda: queue.waiting() == 1)
+    let_go.set()
+    for thread, failures in runs:
+        thread.join(WAIT)
+        assert not thread.is_alive() and failures == []
+    assert _names() == ["first", "on its own"]
+    assert not queue.busy()
+
+
 def test_a_nested_atomic_does_not_wait_for_its_own_transaction(app):
     queue = database.obj.write_queue
     seen = {}
