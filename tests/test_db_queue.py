@@ -161,6 +161,33 @@ def test_a_failed_write_lets_the_next_writer_in(app):
     assert not queue.busy() and queue.waiting() == 0
 
 
+def test_a_refused_value_is_answered_without_waiting_for_the_writers(app, seeded):
+    """Nothing is written for a value that does not parse: its 422 does not queue."""
+    queue = database.obj.write_queue
+    with app.app_context():
+        row = Indicator.select().order_by(Indicator.id).first()
+        user = account("root")
+    inside, let_go = threading.Event(), threading.Event()
+
+    def writer():
+        with database.atomic():
+            _event("a long write")
+            inside.set()
+            assert let_go.wait(WAIT)
+
+    thread, failures = _in_thread(writer)
+    assert inside.wait(WAIT)
+    try:
+        edit = Edit("indicator", "target", {"target": "x" * 201}, {"target": version(row.target)})
+        outcome = save_cell(user, row.id, edit)
+        assert outcome.status == 422 and "target" in outcome.errors
+        assert queue.waiting() == 0
+    finally:
+        let_go.set()
+        thread.join(WAIT)
+    assert failures == []
+
+
 EDITORS, SAVES = 8, 15
 
 
