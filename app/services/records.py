@@ -2,8 +2,8 @@
 and the guard every write passes inside its transaction.
 
 A cell, a history entry and a row operation name their record as (entity, id). `load` reads a
-live record together with its project and plan in one query, so a permission check and the
-history's filing (`scope`) need no more.
+live record together with its project, plan and department in one query, so a permission check,
+the history's filing (`scope`) and the check of its project after a save need no more.
 
 A page is read before its save is sent, and a plan's status can change in between (a colleague
 submits it). So every write re-reads what it depends on inside its own write transaction and
@@ -17,7 +17,7 @@ inserts that merely point at a row (a history entry, a comment) free to go on.
 
 from app.db import database
 from app.domain.permissions import can_edit
-from app.models import Indicator, Plan, Project
+from app.models import Department, Indicator, Plan, Project
 from app.services.errors import Forbidden, NotFound
 
 MODELS = {"plan": Plan, "project": Project, "indicator": Indicator}
@@ -46,19 +46,21 @@ def load(entity, record_id, for_update=False):
     model = model_of(entity)
     if entity == "indicator":
         query = (
-            Indicator.select(Indicator, Project, Plan)
+            Indicator.select(Indicator, Project, Plan, Department)
             .join(Project)
             .join(Plan)
+            .join(Department)
             .where(Indicator.not_deleted() & Project.not_deleted() & Plan.not_deleted())
         )
     elif entity == "project":
         query = (
-            Project.select(Project, Plan)
+            Project.select(Project, Plan, Department)
             .join(Plan)
+            .join(Department)
             .where(Project.not_deleted() & Plan.not_deleted())
         )
     else:
-        query = Plan.select().where(Plan.not_deleted())
+        query = Plan.select(Plan, Department).join(Department).where(Plan.not_deleted())
     if for_update:
         query = _locking(query, model)
     record = query.where(model.id == record_id).first()

@@ -1,18 +1,21 @@
 """Saving a cell group without losing anyone's update: one transaction that checks and writes.
 
-`save_cell` reads the record with its plan inside its write transaction (SQLite's BEGIN
-IMMEDIATE, PostgreSQL's FOR UPDATE), checks there that the user may edit it, parses what was
-typed, detects a value someone else changed meanwhile, cross-checks the group's fields, and
+`save_cell` parses what was typed, then reads the record with its plan inside its write
+transaction (SQLite's BEGIN IMMEDIATE, PostgreSQL's FOR UPDATE), checks there that the user may
+edit it, detects a value someone else changed meanwhile, cross-checks the group's fields, and
 writes only the fields the user changed: two people editing different cells of one row never
-conflict. It returns an `Outcome` holding all the view needs.
+conflict. It returns an `Outcome` holding all the view needs. Nothing that needs no database
+happens inside the transaction, where it would keep every other writer waiting.
 """
 
 from dataclasses import dataclass, field
 
 from app.db import database
 from app.domain.fields import FIELDS, FieldError, as_text, check_together, parse, version
+from app.domain.permissions import can_edit
+from app.services.errors import Forbidden
 from app.services.history import record_change, step
-from app.services.records import load_for_edit, scope
+from app.services.records import load, load_for_edit, plan_of, scope
 
 
 @dataclass
@@ -34,18 +37,22 @@ def save_cell(user, record_id, edit):
     """
     entity, names = edit.entity, edit.names
     specs = FIELDS[entity]
+    # What was typed is read before the transaction: it needs no database, and every moment
+    # spent inside keeps the other writers waiting.
+    parsed, errors = {}, {}
+    for name in names:
+        try:
+            parsed[name] = parse(specs[name], edit.typed[name])
+        except FieldError as error:
+            errors[name] = str(error)
+    if errors:  # nothing will be written: no transaction, no wait for the other writers
+        record = load(entity, record_id)
+        if not can_edit(user, plan_of(entity, record)):  # refused before any word on the values
+            raise Forbidden(f"{entity} {record_id}")
+        return Outcome(422, record, dict(edit.typed), dict(edit.seen), errors)
     with database.atomic(), step():  # the fields of a group saved together are one undo step
         record = load_for_edit(user, entity, record_id)
         outcome = Outcome(200, record, dict(edit.typed), dict(edit.seen))
-        parsed = {}
-        for name in names:
-            try:
-                parsed[name] = parse(specs[name], edit.typed[name])
-            except FieldError as error:
-                outcome.errors[name] = str(error)
-        if outcome.errors:
-            outcome.status = 422
-            return outcome
 
         changed = [n for n in names if version(parsed[n]) != edit.seen[n]]
         for name in changed:
