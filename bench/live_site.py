@@ -134,8 +134,8 @@ class Person:
         return self.request(method, path, urllib.parse.urlencode(fields), headers)
 
     def cell(self, indicator_id, field="target"):
-        """The text of an indicator's cell as the page shows it now."""
-        return shown(self.request("GET", f"/cells/indicator/{indicator_id}/{field}")[1])
+        """The value of an indicator's cell now (see `cell_value`)."""
+        return cell_value(self.request("GET", f"/cells/indicator/{indicator_id}/{field}")[1])
 
     def save(self, indicator_id, old, new, field="target"):
         """Save a cell from `old` to `new`; the status (200, 409, 422, 403)."""
@@ -206,8 +206,16 @@ SAVE_COUNT = re.compile(r"^(\d+)/")
 
 
 def cell_value(fragment):
-    """The value a cell fragment shows, without its editor's template (hints, keys)."""
+    """The value a cell fragment holds: its editor's input where it carries one (for those who may
+    edit; the cell's text also holds the editor's hints), else the text it shows before any
+    template (the bare stack's cell is its value alone)."""
+    found = _EDITOR_VALUE.search(fragment)
+    if found:
+        return html.unescape(found.group(1))
     return html.unescape(shown(fragment.split("<template", 1)[0]))
+
+
+_EDITOR_VALUE = re.compile(r'<input type="text" name="[a-z_]+"[^>]*? value="([^"]*)"')
 
 
 class Editors:
