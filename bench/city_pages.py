@@ -12,7 +12,7 @@ the first view's time is reported), then has the readers fetch each page togethe
   (every cell editable for an administrator: the heaviest case);
 - 用户管理 (every user of the city);
 - the busiest plan's history (its first page; its second too, where the site pages it);
-- a search that finds many rows.
+- a search that finds many rows (no target: it reads every name in the city by design).
 
 Each page's p50 and p99 (targets ≤ 50 ms and ≤ 150 ms, issue 12), its size, and the SQL
 statements one view runs (counted in this process through the app factory, peewee's log).
@@ -46,6 +46,9 @@ ADMINS = [f"bench-admin{n}" for n in range(1, READERS + 1)]
 HISTORY_PER_PLAN = 400  # ≈ 50,000 changes in a city of 100 plans
 BUSIEST_HISTORY = 5000  # the busiest plan's extra edits
 P50_TARGET, P99_TARGET = 50, 150  # ms
+# Issue 12 names five pages; the search (a substring of every name and code in the city) is
+# measured beside them without a target.
+UNTARGETED = {"search 服务"}
 SECONDS_PER_PAGE = 12  # a slow page is sampled fewer times rather than for minutes
 
 
@@ -257,9 +260,12 @@ def main():
         for name, path in pages.items():
             times, size = together(people, path, args.requests)
             p50, p99 = percentile(times, 0.5), percentile(times, 0.99)
+            aimed = name not in UNTARGETED
             figures += [
-                Figure(f"{name} p50", p50, "ms", target=f"≤ {P50_TARGET} ms", met=p50 <= P50_TARGET),
-                Figure(f"{name} p99", p99, "ms", target=f"≤ {P99_TARGET} ms", met=p99 <= P99_TARGET),
+                Figure(f"{name} p50", p50, "ms", target=aimed and f"≤ {P50_TARGET} ms" or "",
+                       met=p50 <= P50_TARGET if aimed else None),
+                Figure(f"{name} p99", p99, "ms", target=aimed and f"≤ {P99_TARGET} ms" or "",
+                       met=p99 <= P99_TARGET if aimed else None),
                 Figure(f"{name} size", size / 1024, "KB"),
                 Figure(f"{name} SQL", counted[name], "statements"),
             ]  # fmt: skip
