@@ -6,6 +6,8 @@ Each page shows PAGE_SIZE changes, newest first, with 较早/较新 links cut by
 changes costs one page's work.
 """
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from app.domain.fields import FIELDS, groups
@@ -102,6 +104,17 @@ def _row_links():
         "cell": cell.removesuffix("plan/0"),
         "restore": change.removesuffix("0/restore"),
     }
+
+
+@bp.app_template_global()
+def cell_history_url(entity, record_id, field):
+    """The history page of one cell group, from one url_for a request: every editor of a
+    project page links to its cell's (templates/cells/_cell.html), a hundred on a long table."""
+    base = g.get("cell_history_base")
+    if base is None:
+        base = url_for("history.for_cell", entity="plan", record_id=0).removesuffix("plan/0")
+        g.cell_history_base = base
+    return f"{base}{entity}/{record_id}?{urlencode({'field': field})}"
 
 
 @bp.get("/plans/<department_code>/<int:year>")
