@@ -46,16 +46,21 @@ def _free_port():
 class Site:
     """The site on a fresh database with the demo data and `users` {name: (role, department)}."""
 
-    def __init__(self, users, database_url=None, threads=4):
+    def __init__(self, users, database_url=None, threads=4, database_file=None):
+        """`database_file`: serve this SQLite file as it is (a city built beforehand) instead of
+        a fresh database with the demo data; `users` are still created in it."""
         workdir = tempfile.mkdtemp(prefix="jixiao-bench-")
         self.url = database_url or f"sqlite:///{workdir}/bench.sqlite3"
-        if database_url:
+        if database_file:
+            self.url = f"sqlite:///{Path(database_file).resolve()}"
+        elif database_url:
             self._wipe()
         env = dict(os.environ, DATABASE_URL=self.url, SECRET_KEY="bench")
         bin_dir = Path(sys.executable).parent
         flask = [bin_dir / "flask", "--app", "wsgi"]
         quiet = {"cwd": ROOT, "env": env, "check": True, "capture_output": True, "text": True}
-        subprocess.run([*flask, "init-db", "--demo"], **quiet)
+        if not database_file:
+            subprocess.run([*flask, "init-db", "--demo"], **quiet)
         for name, (role, department) in users.items():
             extra = ["--department", department] if department else []
             command = [*flask, "create-user", name, "--role", role, *extra]

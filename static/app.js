@@ -27,6 +27,27 @@
     Array.prototype.forEach.call(list, fn);
   }
 
+  /* 用户管理: a user's department chooser carries only the user's own department; the page lists
+     the departments once (the chooser named by data-options-from), copied in when the chooser
+     is first used, before it opens (mousedown) or takes keys (focus). */
+  function fillChooser(event) {
+    var chooser = event.target.closest && event.target.closest("select[data-options-from]");
+    if (!chooser || chooser.hasAttribute("data-filled")) return;
+    var source = document.getElementById(chooser.getAttribute("data-options-from"));
+    if (!source) return;
+    var value = chooser.value;
+    chooser.setAttribute("data-filled", "");
+    while (chooser.firstChild) chooser.removeChild(chooser.firstChild);
+    each(source.options, function (option) {
+      var copy = option.cloneNode(true);
+      copy.removeAttribute("selected");
+      chooser.appendChild(copy);
+    });
+    chooser.value = value;
+  }
+  document.addEventListener("mousedown", fillChooser, true);
+  document.addEventListener("focusin", fillChooser);
+
   /* Opening and closing editors. */
 
   function hostOf(element) {

@@ -169,6 +169,29 @@ def users():
     return list(User.by_name())
 
 
+USERS_PAGE = 100  # users on one page of 用户管理
+
+
+def users_page(after=None, before=None, size=USERS_PAGE):
+    """A page of users with their departments, by username: the first `size`, or those just
+    after (before) a username. Returns (users, the name a next page follows or None, the name a
+    previous page precedes or None); cut by name, the page costs the same however many users."""
+    query = User.by_name()
+    if before is not None:
+        rows = list(
+            query.where(User.username < before).order_by(User.username.desc()).limit(size + 1)
+        )
+        earlier = len(rows) > size
+        rows = rows[:size][::-1]
+        return rows, rows[-1].username if rows else None, rows[0].username if earlier else None
+    if after is not None:
+        query = query.where(User.username > after)
+    rows = list(query.limit(size + 1))
+    later = len(rows) > size
+    rows = rows[:size]
+    return rows, rows[-1].username if later else None, rows[0].username if after and rows else None
+
+
 def user_by_id(user_id):
     """A user by id, or NotFound."""
     user = User.get_or_none(User.id == user_id)

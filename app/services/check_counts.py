@@ -29,6 +29,13 @@ from app.services import checking
 RECOUNTS_PER_VIEW = 10
 
 
+def last_change_id():
+    """The largest change id of the plan in the enclosing query (NULL for none): a subquery
+    answered by one look into the (plan, id) index, where a MAX grouped by plan reads every
+    change of the plans listed (a city's history: 50,000 rows for 首页's every view)."""
+    return Change.select(fn.MAX(Change.id)).where(Change.plan == Plan.id)
+
+
 def counts_for(plans, most=None):
     """{plan id: (errors, warnings, infos)} for some plans (with their departments), checking
     again only those changed since they were last counted.
@@ -41,23 +48,15 @@ def counts_for(plans, most=None):
     if not plans:
         return {}
     ids = [plan.id for plan in plans]
-    latest = (
-        Change.select(Change.plan.alias("plan_id"), fn.MAX(Change.id).alias("last"))
-        .where(Change.plan.in_(ids))
-        .group_by(Change.plan)
-        .alias("latest")
-    )
     rows = (
         Plan.select(
             Plan.id,
-            fn.COALESCE(latest.c.last, 0),
+            fn.COALESCE(last_change_id(), 0),
             PlanCheck.change_id,
             PlanCheck.errors,
             PlanCheck.warnings,
             PlanCheck.infos,
         )
-        .join(latest, JOIN.LEFT_OUTER, on=(latest.c.plan_id == Plan.id))
-        .switch(Plan)
         .join(PlanCheck, JOIN.LEFT_OUTER, on=(PlanCheck.plan == Plan.id))
         .where(Plan.id.in_(ids))
         .tuples()

@@ -12,6 +12,7 @@ from app.formats import docx, xlsx
 from app.models import Category, Indicator, Project
 
 WRITERS = {"docx": docx.write, "xlsx": xlsx.write}
+FEW_PROJECTS = 50  # up to this many projects asked for, their indicators are read by project id
 
 
 def export(plan, kind, projects=None):
@@ -25,7 +26,9 @@ def plan_document(plan, projects=None):
     """The Document of a plan (its department joined), with all its projects or those given.
 
     In three queries whatever the plan's size (the projects, the categories, every indicator):
-    a city's checks and every approval read whole plans."""
+    a city's checks and every approval read whole plans; a few projects given, only their
+    indicators are read (one project's check, on every project page and save, reads its own)."""
+    few = projects is not None and len(projects) <= FEW_PROJECTS
     projects = list(plan.ordered_projects()) if projects is None else projects
     categories, labels = plan.categories(), plan.labels()
     indicators = {}
@@ -37,6 +40,8 @@ def plan_document(plan, projects=None):
         .where((Project.plan == plan) & Indicator.not_deleted())
         .order_by(Indicator.position, Indicator.id)
     )
+    if few:
+        query = query.where(Project.id.in_([project.id for project in projects]))
     for indicator in query:
         indicators.setdefault(indicator.project_id, []).append(indicator)
     return Document(

@@ -12,6 +12,7 @@ whole (app/services/undo.py). A change filed outside any step is a step of its o
 import contextvars
 import datetime
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from app.db import database
 from app.domain.fields import (
@@ -87,8 +88,9 @@ def record_change(entity, record, action, field="", old=None, new=None, user="",
 
 
 def changes_of(plan, project=None, entity=None, record_id=None, fields=None):
-    """Changes of a plan (all its projects) or of one project, newest first; narrowed to a record
-    and to some of its fields."""
+    """Changes of a plan (all its projects) or of one project, newest first (in the order they
+    were recorded: each is stamped when filed); narrowed to a record and to some of its fields.
+    `page_of` cuts a page out of it."""
     query = Change.select().where(Change.plan == plan)
     if project is not None:
         query = query.where(Change.project == project)
@@ -98,7 +100,44 @@ def changes_of(plan, project=None, entity=None, record_id=None, fields=None):
         query = query.where(Change.record_id == record_id)
     if fields:
         query = query.where(Change.field.in_(fields))
-    return query.order_by(Change.at.desc(), Change.id.desc())
+    return query.order_by(Change.id.desc())
+
+
+PAGE_SIZE = 100  # changes on one history page
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a history, newest first. `older` is the change id whose earlier changes make
+    the next page (`before=`), `newer` the one whose later changes make the previous page
+    (`after=`); None at either end."""
+
+    changes: list
+    older: int | None
+    newer: int | None
+
+
+def page_of(changes, before=None, after=None, size=PAGE_SIZE):
+    """The page of a `changes_of` listing that ends just before change `before` (older
+    changes), or starts just after change `after` (newer ones), or its newest page.
+
+    Pages are cut by change id, not by counting rows: a page costs the same however long the
+    history, and a change filed meanwhile neither repeats a row nor skips one."""
+    if after is not None:
+        rows = list(changes.where(Change.id > after).order_by(Change.id).limit(size + 1))
+        more = len(rows) > size
+        rows = rows[:size][::-1]
+        older = rows[-1].id if rows else after + 1
+        return HistoryPage(rows, older, rows[0].id if more else None)
+    if before is not None:
+        changes = changes.where(Change.id < before)
+    rows = list(changes.order_by(Change.id.desc()).limit(size + 1))
+    more = len(rows) > size
+    rows = rows[:size]
+    newer = None
+    if before is not None:
+        newer = rows[0].id if rows else before - 1
+    return HistoryPage(rows, rows[-1].id if more else None, newer)
 
 
 def find_change(change_id):

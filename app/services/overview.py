@@ -12,7 +12,7 @@ from peewee import fn
 from app.domain import permissions, workflow
 from app.models import Change, Comment, Department, Plan
 from app.services import check_counts
-from app.services.check_counts import counts_for
+from app.services.check_counts import counts_for, last_change_id
 from app.services.comments import open_threads
 from app.services.plans import Totals, all_plans, plan_totals, status_counts
 
@@ -96,9 +96,11 @@ def last_changes(plans):
     ids = [plan.id for plan in plans]
     if not ids:
         return {}
-    latest = Change.select(fn.MAX(Change.id)).where(Change.plan.in_(ids)).group_by(Change.plan)
-    rows = Change.select(Change.id, Change.plan, Change.at, Change.user).where(
-        Change.id.in_(latest)
+    # One look into the (plan, id) index per plan, not a pass over the whole city's history.
+    rows = (
+        Change.select(Change.id, Change.plan, Change.at, Change.user)
+        .join(Plan, on=(Change.id == last_change_id()))
+        .where(Plan.id.in_(ids))
     )
     return {change.plan_id: change for change in rows}
 

@@ -288,3 +288,9 @@ def project_table(project):
     categories = project.plan.categories()
     rows = indicator_rows(categories, list(project.ordered_indicators()), project.plan.labels())
     return categories, rows, Comment.open_counts(project)
+
+
+def project_names(plan):
+    """The plan's projects in order, each with only its id, code and name (the project page's
+    list of its siblings: not thirty projects' texts for thirty links)."""
+    return list(plan.ordered_projects().select(Project.id, Project.code, Project.name))

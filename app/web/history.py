@@ -1,13 +1,25 @@
 """The history pages: who changed what and when, old → new, per plan, project or cell; restore.
 
 A restore is itself a recorded change, and a deleted indicator or project comes back from here.
+Each page shows PAGE_SIZE changes, newest first, with 较早/较新 links cut by change id
+(`?before=` / `?after=`, app/services/history.py page_of): a plan's history of thousands of
+changes costs one page's work.
 """
 
-from flask import Blueprint, flash, g, redirect, render_template, request
+from urllib.parse import urlencode
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from app.domain.fields import FIELDS, groups
 from app.domain.permissions import can_edit
-from app.services.history import CannotRestore, changes_of, find_change, record_names, restore
+from app.services.history import (
+    CannotRestore,
+    changes_of,
+    find_change,
+    page_of,
+    record_names,
+    restore,
+)
 from app.services.plans import find_plan, plan_by_id
 from app.services.records import find, scope
 from app.web.access import require
@@ -65,38 +77,75 @@ def _action(change):
     return name
 
 
-def _page(plan, project, title, changes, cell=None, error=None):
+def _page(plan, project, title, changes, address, cell=None, error=None):
+    """A history page; `address` is (endpoint, values) of the listing, for its 较早/较新 links."""
+    page = page_of(
+        changes, request.args.get("before", type=int), request.args.get("after", type=int)
+    )
     return render_template(
         "history/index.html",
         plan=plan,
         project=project,
         title=title,
-        rows=_describe(changes),
+        rows=_describe(page.changes),
+        older=page.older and url_for(address[0], **address[1], before=page.older),
+        newer=page.newer and url_for(address[0], **address[1], after=page.newer),
+        links=_row_links(),
         cell=cell,
         editable=can_edit(g.user, plan),
         error=error,
     )
 
 
+def _row_links():
+    """The start of each row's addresses, built once for the page: a row appends its own ids
+    (the cell's history: `entity/record_id`; a restore: `change_id/restore`)."""
+    cell = url_for("history.for_cell", entity="plan", record_id=0)
+    change = url_for("history.restore_change", change_id=0)
+    return {
+        "cell": cell.removesuffix("plan/0"),
+        "restore": change.removesuffix("0/restore"),
+    }
+
+
+@bp.app_template_global()
+def cell_history_url(entity, record_id, field):
+    """The history page of one cell group, from one url_for a request: every editor of a
+    project page links to its cell's (templates/cells/_cell.html), a hundred on a long table."""
+    base = g.get("cell_history_base")
+    if base is None:
+        base = url_for("history.for_cell", entity="plan", record_id=0).removesuffix("plan/0")
+        g.cell_history_base = base
+    return f"{base}{entity}/{record_id}?{urlencode({'field': field})}"
+
+
 @bp.get("/plans/<department_code>/<int:year>")
 def for_plan(department_code, year):
-    """Every change of a plan and all its projects, newest first."""
+    """The changes of a plan and all its projects, newest first, a page at a time."""
     plan = find_plan(department_code, year)
-    return _page(plan, None, "修改记录", changes_of(plan))
+    address = ("history.for_plan", {"department_code": plan.department.code, "year": plan.year})
+    return _page(plan, None, "修改记录", changes_of(plan), address)
 
 
 @bp.get("/projects/<int:project_id>")
 def for_project(project_id):
-    """Every change of one project and its rows, newest first (a deleted project's too)."""
+    """The changes of one project and its rows, newest first, a page at a time (a deleted
+    project's too)."""
     project = find("project", project_id)
+    address = ("history.for_project", {"project_id": project.id})
     return _page(
-        project.plan, project, f"修改记录：{project.name}", changes_of(project.plan, project)
+        project.plan,
+        project,
+        f"修改记录：{project.name}",
+        changes_of(project.plan, project),
+        address,
     )
 
 
 @bp.get("/cells/<entity>/<int:record_id>")
 def for_cell(entity, record_id):
-    """One record's history, or one cell's when `field` is given (a group name covers its fields)."""
+    """One record's history, or one cell's when `field` is given (a group name covers its
+    fields), a page at a time."""
     return _record_page(entity, record_id, request.args.get("field") or None)
 
 
@@ -116,6 +165,7 @@ def _record_page(entity, record_id, field, error=None):
         project,
         f"修改记录：{label}",
         found,
+        ("history.for_cell", {"entity": entity, "record_id": record_id, "field": field}),
         cell=(entity, record_id, field),
         error=error,
     )

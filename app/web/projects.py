@@ -1,11 +1,11 @@
 """The project page: the 预算项目绩效表 of one budget project, as the official form lays it out."""
 
-from flask import Blueprint, flash, g, redirect, render_template
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 
 from app.domain.permissions import can_comment, can_edit, can_resolve
 from app.services.comments import for_project
 from app.services.next_year import previous_targets
-from app.services.plans import delete_project, live_project, project_table
+from app.services.plans import delete_project, live_project, project_names, project_table
 from app.web.access import require
 from app.web.links import plan_url
 
@@ -26,7 +26,7 @@ def show(project_id):
         plan=plan,
         rows=rows,
         categories=categories,
-        siblings=list(plan.ordered_projects()),
+        siblings=project_names(plan),
         editable=can_edit(g.user, plan),
         comments=for_project(project),
         open_counts=open_counts,
@@ -34,6 +34,19 @@ def show(project_id):
         may_comment=can_comment(g.user, plan),
         may_resolve=can_resolve(g.user, plan),
     )
+
+
+@bp.app_template_global()
+def indicator_row_urls(project):
+    """The addresses an indicator table's rows use, built once for the table (templates/projects/
+    _row_actions.html): `add` (a row into a 二级), `row` + id + /insert, /move or /delete, and
+    `history` + id (a row's history). Seven url_for a row would be a fifth of a long table's
+    rendering."""
+    return {
+        "add": url_for("indicators.add", project_id=project.id),
+        "row": url_for("indicators.delete", indicator_id=0).removesuffix("0/delete"),
+        "history": url_for("history.for_cell", entity="indicator", record_id=0).removesuffix("0"),
+    }
 
 
 @bp.post("/<int:project_id>/delete")

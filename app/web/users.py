@@ -1,5 +1,13 @@
 """The admin's page of users: create, change 姓名, role and department, disable, set a password;
-and the last backup of the database, with a warning when there is none from the last day."""
+and the last backup of the database, with a warning when there is none from the last day.
+
+Users are listed a page at a time (accounts.USERS_PAGE, by username). The departments are listed
+once in the page (the new-user form's chooser); each user's chooser carries only the user's own
+department, and static/app.js copies the list in when it is first used: a city of a hundred
+departments would otherwise send a hundred options per user.
+"""
+
+from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
@@ -18,10 +26,17 @@ def _admins_only():
 
 def _page(status=200, errors=None, typed=None):
     last = backups.last_backup(backups.folder_of(current_app.instance_path))
+    users, later, earlier = accounts.users_page(_cursor().get("after"), _cursor().get("before"))
     return (
         render_template(
             "users/index.html",
-            users=accounts.users(),
+            users=users,
+            later=later and url_for("users.index", after=later),
+            earlier=earlier and url_for("users.index", before=earlier),
+            # Each row's forms post to the list's address + the user's id (the routes below),
+            # built here once rather than three url_for a row; they keep the page's place.
+            base=url_for("users.index"),
+            place=_place(),
             locked=accounts.locked_accounts(),
             departments=departments(),
             roles=[(role, ROLE_TITLES[role]) for role in ROLES],
@@ -36,8 +51,19 @@ def _page(status=200, errors=None, typed=None):
     )
 
 
+def _cursor():
+    """Which page of users is shown: {'after': name} or {'before': name}, or {} (the first)."""
+    return {k: request.args[k] for k in ("after", "before") if request.args.get(k)}
+
+
+def _place():
+    """The query string that keeps the page of users a form was sent from, or ''."""
+    cursor = _cursor()
+    return "?" + urlencode(cursor) if cursor else ""
+
+
 def _back():
-    return redirect(url_for("users.index"), code=303)
+    return redirect(url_for("users.index", **_cursor()), code=303)
 
 
 @bp.get("/")

@@ -36,3 +36,18 @@ def test_the_users_page_lines_its_fields_up_under_chinese_headers(app, seeded, l
     row.get_by_role("button", name="保存").click()
     expect(page.locator(".flash.success")).to_contain_text("已更新用户 reviewer")
     expect(row.locator('input[name="full_name"]')).to_have_value("钱七")
+
+
+def test_a_users_department_chooser_offers_every_department(app, seeded, live_server, page):
+    page.goto(live_server + "/users/")
+    everyone = page.locator("#department option").all_inner_texts()
+    row = page.locator("#users tbody tr", has_text="other_editor")
+    chooser = row.locator('select[name="department"]')
+    expect(chooser).to_have_value("406001")
+    chooser.focus()
+    assert chooser.locator("option").all_inner_texts() == everyone
+    expect(chooser).to_have_value("406001")
+    chooser.select_option("405002")
+    row.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash.success")).to_contain_text("已更新用户 other_editor")
+    expect(row.locator('select[name="department"]')).to_have_value("405002")

@@ -1,12 +1,14 @@
 """History: every change listed with old → new, narrowed to one cell, and restored."""
 
+import html
+import re
 from decimal import Decimal as D
 
 import pytest
 
 from app.domain.fields import as_text, groups, version
 from app.models import Change, Indicator, Plan, Project
-from app.services.history import CannotRestore, restore
+from app.services.history import PAGE_SIZE, CannotRestore, record_change, restore
 from tests.conftest import Browserless, account, logged_in
 
 
@@ -150,3 +152,56 @@ def test_a_restore_into_a_submitted_plan_is_refused(app, user):
         assert client.post(f"/history/{change.id}/restore", htmx=False).status_code == 403
     with app.app_context():
         assert Indicator.get_by_id(indicator.id).target == "27000平方米"
+
+
+def _many_edits(app, count):
+    """`count` edits of the first indicator's 指标值, recorded as saves record them; their ids."""
+    with app.app_context():
+        _, indicator = _setup(app)
+        return [
+            record_change(
+                "indicator", indicator, "edit", "target", f"{n}个", f"{n + 1}个", "root"
+            ).id
+            for n in range(count)
+        ]
+
+
+def _listed(page):
+    """The change ids a history page lists, top to bottom, and its 较早/较新 links."""
+    ids = [int(found) for found in re.findall(r'<tr id="change-(\d+)"', page)]
+    found = re.findall(r'<a href="([^"]+)" rel="(?:next|prev)" class="(older|newer)"', page)
+    return ids, {kind: html.unescape(href) for href, kind in found}
+
+
+def test_the_next_history_page_continues_where_the_first_ended(app, user):
+    _many_edits(app, 2 * PAGE_SIZE + 30)
+    with app.app_context():
+        everything = [c.id for c in Change.select(Change.id).order_by(Change.id.desc())]
+    first, links = _listed(user.get("/history/plans/405002/2021").get_data(as_text=True))
+    assert first == everything[:PAGE_SIZE] and "newer" not in links
+    _many_edits(app, 1)  # a colleague saves meanwhile: the older pages stay as they were
+    second, links = _listed(user.get(links["older"]).get_data(as_text=True))
+    assert second == everything[PAGE_SIZE : 2 * PAGE_SIZE]  # nothing skipped, nothing twice
+    back, _ = _listed(user.get(links["newer"]).get_data(as_text=True))
+    assert back == first
+    third, links = _listed(user.get(links["older"]).get_data(as_text=True))
+    assert third == everything[2 * PAGE_SIZE :] and "older" not in links
+
+
+def test_a_cells_history_is_paged_and_keeps_to_the_cell(app, user):
+    made = _many_edits(app, PAGE_SIZE + 5)
+    _, indicator = _setup(app)
+    url = f"/history/cells/indicator/{indicator.id}?field=target"
+    first, links = _listed(user.get(url).get_data(as_text=True))
+    assert first == made[::-1][:PAGE_SIZE] and "field=target" in links["older"]
+    second, links = _listed(user.get(links["older"]).get_data(as_text=True))
+    assert second == made[::-1][PAGE_SIZE:] and "older" not in links
+
+
+def test_each_history_row_links_to_its_cell_and_restores_it(app, user):
+    (made,) = _many_edits(app, 1)
+    _, indicator = _setup(app)
+    page = user.get("/history/plans/405002/2021").get_data(as_text=True)
+    row = re.search(rf'<tr id="change-{made}".*?</tr>', page, re.S).group(0)
+    assert f'href="/history/cells/indicator/{indicator.id}?field=target"' in row
+    assert f'action="/history/{made}/restore"' in row
