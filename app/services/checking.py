@@ -10,6 +10,11 @@ from app.domain.document import ProjectData, SummaryData
 from app.domain.fields import group_of
 from app.models import Department, Plan, Project
 from app.services.exporting import plan_document
+from app.services.plan_versions import Memo, plan_versions, row_state
+
+# A project's findings by project, with the plan's version and the rows they were checked from:
+# the reads after a save (the cell, the project page) check it once until the plan changes.
+_FINDINGS = Memo(512)
 
 # A finding's field → the cell group it is edited in, where the two are named differently: a
 # misplaced indicator is moved from its row (the name cell), the spending plan is the quarters.
@@ -74,11 +79,25 @@ def located_findings(plan):
     return located
 
 
-def project_findings(project):
+def project_findings(project, version=None):
     """The findings of one project, each at its cell, as the whole plan's check would report
     them: the project is read in full, its siblings only by code and name (for the rules that
-    compare projects), so a save in a plan of 300 projects costs one project's check."""
+    compare projects), so a save in a plan of 300 projects costs one project's check.
+
+    Checked once per version of the plan (app/services/plan_versions.py; `version`: the plan's,
+    when the caller has read it, before anything it passes here)."""
     plan = project.plan
+    if version is None:
+        version = plan_versions(plan)[0]
+    key = (version, row_state(project, plan, plan.department))
+    found = _FINDINGS.get(project.id, key)
+    if found is None:
+        found = _check_project(project, plan)
+        _FINDINGS.put(project.id, key, found)
+    return list(found)
+
+
+def _check_project(project, plan):
     query = plan.ordered_projects().select(Project.id, Project.code, Project.name)
     siblings = list(query.tuples())
     index = next((i for i, (id_, _, _) in enumerate(siblings) if id_ == project.id), None)
