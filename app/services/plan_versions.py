@@ -21,6 +21,7 @@ from peewee import fn
 
 from app.db import database
 from app.models import Change, Plan
+from app.services.prepared import ID, ID2, ID3, Prepared
 
 NONE = (0, 0)  # the version of a plan without changes, or of one that does not exist
 
@@ -28,15 +29,22 @@ NONE = (0, 0)  # the version of a plan without changes, or of one that does not 
 def plan_versions(plan):
     """(the plan's version, the version of its department's plan of the year before), each as
     (how many changes, largest change id), in one query."""
-    rows = (
+    rows = _VERSIONS.rows(plan.department_id, plan.year - 1, plan.year)
+    found = {year: (count, last) for year, count, last in rows}
+    return found.get(plan.year, NONE), found.get(plan.year - 1, NONE)
+
+
+def _versions_query(department_id, last_year, year):
+    return (
         Change.select(Plan.year, fn.COUNT(Change.id), fn.MAX(Change.id))
         .join(Plan)
-        .where((Plan.department == plan.department_id) & Plan.year.in_([plan.year - 1, plan.year]))
+        .where((Plan.department == department_id) & Plan.year.in_([last_year, year]))
         .group_by(Plan.year)
         .tuples()
     )
-    found = {year: (count, last) for year, count, last in rows}
-    return found.get(plan.year, NONE), found.get(plan.year - 1, NONE)
+
+
+_VERSIONS = Prepared(_versions_query, ID, ID2, ID3)  # every cell read asks: compiled once
 
 
 class Memo:
