@@ -11,6 +11,7 @@ from app.domain.fields import group_of
 from app.models import Department, Plan, Project
 from app.services.exporting import plan_document
 from app.services.plan_versions import Memo, plan_versions, row_state
+from app.services.prepared import ID, Prepared
 
 # A project's findings by project, with the plan's version and the rows they were checked from:
 # the reads after a save (the cell, the project page) check it once until the plan changes.
@@ -98,8 +99,7 @@ def project_findings(project, version=None):
 
 
 def _check_project(project, plan):
-    query = plan.ordered_projects().select(Project.id, Project.code, Project.name)
-    siblings = list(query.tuples())
+    siblings = _SIBLINGS.rows(plan.id)
     index = next((i for i, (id_, _, _) in enumerate(siblings) if id_ == project.id), None)
     if index is None:  # deleted meanwhile: nothing of it is shown any more
         return []
@@ -120,6 +120,16 @@ def _check_project(project, plan):
         group = GROUP_OF_FIELD.get((entity, finding.field)) or group_of(entity, finding.field)
         found.append(AtCell(finding, entity, record_id, group))
     return found
+
+
+def _siblings_query(plan_id):
+    """(id, code, name) of a plan's live projects in order, as `Plan.ordered_projects`."""
+    query = Project.select(Project.id, Project.code, Project.name)
+    query = query.where((Project.plan == plan_id) & Project.not_deleted())
+    return query.order_by(Project.position, Project.id).tuples()
+
+
+_SIBLINGS = Prepared(_siblings_query, ID)  # every save's check reads them: compiled once
 
 
 def counts(findings):
