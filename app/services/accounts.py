@@ -29,6 +29,7 @@ from app.domain.permissions import ROLE_TITLES, ROLES, is_role, keeps_admin, nee
 from app.domain.usernames import username_key, username_problem
 from app.models import Department, LoginEvent, LoginThrottle, User, UserSession
 from app.services.errors import NotFound
+from app.services.prepared import TEXT, Prepared
 
 log = logging.getLogger("jixiao.auth")
 
@@ -384,17 +385,25 @@ def _dummy():
     return _dummy_hash
 
 
+def _session_query(token_hash):
+    """A session with its user and the user's department: who asks, and what they may do."""
+    return (
+        UserSession.select(UserSession, User, Department)
+        .join(User)
+        .join(Department, JOIN.LEFT_OUTER)
+        .where(UserSession.token_hash == token_hash)
+        .limit(1)
+    )
+
+
+_SESSION = Prepared(_session_query, TEXT)  # every request reads it: compiled once
+
+
 def session_user(token):
     """The active user of a session token, or None (unknown, ended, idle too long, disabled)."""
     if not token:
         return None
-    row = (
-        UserSession.select(UserSession, User, Department)
-        .join(User)
-        .join(Department, JOIN.LEFT_OUTER)
-        .where(UserSession.token_hash == _token_hash(token))
-        .first()
-    )
+    row = _SESSION.first(_token_hash(token))
     if row is None:
         return None
     now = _now()

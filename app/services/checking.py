@@ -10,6 +10,12 @@ from app.domain.document import ProjectData, SummaryData
 from app.domain.fields import group_of
 from app.models import Department, Plan, Project
 from app.services.exporting import plan_document
+from app.services.plan_versions import Memo, plan_versions, row_state
+from app.services.prepared import ID, Prepared
+
+# A project's findings by project, with the plan's version and the rows they were checked from:
+# the reads after a save (the cell, the project page) check it once until the plan changes.
+_FINDINGS = Memo(512)
 
 # A finding's field → the cell group it is edited in, where the two are named differently: a
 # misplaced indicator is moved from its row (the name cell), the spending plan is the quarters.
@@ -74,13 +80,26 @@ def located_findings(plan):
     return located
 
 
-def project_findings(project):
+def project_findings(project, version=None):
     """The findings of one project, each at its cell, as the whole plan's check would report
     them: the project is read in full, its siblings only by code and name (for the rules that
-    compare projects), so a save in a plan of 300 projects costs one project's check."""
+    compare projects), so a save in a plan of 300 projects costs one project's check.
+
+    Checked once per version of the plan (app/services/plan_versions.py; `version`: the plan's,
+    when the caller has read it, before anything it passes here)."""
     plan = project.plan
-    query = plan.ordered_projects().select(Project.id, Project.code, Project.name)
-    siblings = list(query.tuples())
+    if version is None:
+        version = plan_versions(plan)[0]
+    key = (version, row_state(project, plan, plan.department))
+    found = _FINDINGS.get(project.id, key)
+    if found is None:
+        found = _check_project(project, plan)
+        _FINDINGS.put(project.id, key, found)
+    return list(found)
+
+
+def _check_project(project, plan):
+    siblings = _SIBLINGS.rows(plan.id)
     index = next((i for i, (id_, _, _) in enumerate(siblings) if id_ == project.id), None)
     if index is None:  # deleted meanwhile: nothing of it is shown any more
         return []
@@ -101,6 +120,16 @@ def project_findings(project):
         group = GROUP_OF_FIELD.get((entity, finding.field)) or group_of(entity, finding.field)
         found.append(AtCell(finding, entity, record_id, group))
     return found
+
+
+def _siblings_query(plan_id):
+    """(id, code, name) of a plan's live projects in order, as `Plan.ordered_projects`."""
+    query = Project.select(Project.id, Project.code, Project.name)
+    query = query.where((Project.plan == plan_id) & Project.not_deleted())
+    return query.order_by(Project.position, Project.id).tuples()
+
+
+_SIBLINGS = Prepared(_siblings_query, ID)  # every save's check reads them: compiled once
 
 
 def counts(findings):

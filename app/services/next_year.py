@@ -7,7 +7,8 @@ every live indicator. The copy keeps the text as it was, years and project codes
 review rules (V11, C03) then point at what still names last year.
 
 `previous_targets` reads, for a project's table, what the same department's plan of the year
-before set as each matching indicator's 指标值, in one query for the whole table.
+before set as each matching indicator's 指标值, in one query for the whole table, kept until
+that plan changes (app/services/plan_versions.py).
 """
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from app.domain.permissions import can_create_plan
 from app.models import Category, CategoryLabel, Indicator, Plan, Project
 from app.services.errors import Forbidden
 from app.services.history import record_change, step
+from app.services.plan_versions import Memo, plan_versions
 from app.services.plans import create_plan, create_project, deleted_slot
 from app.services.records import lock_plan
 
@@ -40,6 +42,10 @@ PROJECT_FIELDS = (
     "summary",
 )
 INDICATOR_FIELDS = ("name", "description", "target", "basis", "position")
+
+# Last year's project's targets by (department, year, code, name), with the version of last
+# year's plan they were read at: a cell shown after every save reads them once.
+_LAST_YEAR = Memo(512)
 
 
 class NextYearRefused(ValueError):
@@ -131,9 +137,10 @@ def _copy_categories(source, plan):
     return mapping
 
 
-def previous_targets(project, indicators):
+def previous_targets(project, indicators, version=None):
     """{indicator id: last year's 指标值} for some indicators of a project (their categories
-    read with them), in one query.
+    read with them), in one query, reused until last year's plan changes (`version`: its
+    version, when the caller has read it: app/services/plan_versions.py).
 
     Last year's project is the same department's in the year before with the same code, else
     the same name; within it, an indicator matches by its 二级 and its name.
@@ -142,6 +149,24 @@ def previous_targets(project, indicators):
     if not indicators or not (code or name):
         return {}
     plan = project.plan
+    if version is None:
+        version = plan_versions(plan)[1]
+    key = (plan.department_id, plan.year, code, name)
+    targets = _LAST_YEAR.get(key, version)
+    if targets is None:
+        targets = _last_years_targets(plan, code, name)
+        _LAST_YEAR.put(key, version, targets)
+    if not targets:  # no last year: the indicators' categories need not be read
+        return {}
+    return {
+        indicator.id: targets[match]
+        for indicator in indicators
+        if (match := (indicator.category.name, indicator.name.strip())) in targets
+    }
+
+
+def _last_years_targets(plan, code, name):
+    """{(二级, name): 指标值} of last year's project matching a code and name ({} for none)."""
     same = Project.name == name if name else None
     if code:
         same = Project.code == code if same is None else (Project.code == code) | same
@@ -175,9 +200,4 @@ def previous_targets(project, indicators):
             found.setdefault((level2, indicator_name.strip()), target)
     if not by_project:
         return {}
-    targets = by_project[coded if coded is not None else next(iter(by_project))]
-    return {
-        indicator.id: targets[key]
-        for indicator in indicators
-        if (key := (indicator.category.name, indicator.name.strip())) in targets
-    }
+    return by_project[coded if coded is not None else next(iter(by_project))]

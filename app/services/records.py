@@ -19,6 +19,7 @@ from app.db import database
 from app.domain.permissions import can_edit
 from app.models import Department, Indicator, Plan, Project
 from app.services.errors import Forbidden, NotFound
+from app.services.prepared import ID, Prepared
 
 MODELS = {"plan": Plan, "project": Project, "indicator": Indicator}
 _EXCLUSIVE, _SHARED = "FOR NO KEY UPDATE", "FOR SHARE"
@@ -42,7 +43,16 @@ def load(entity, record_id, for_update=False):
 
     An indicator of a deleted project is gone with it, and everything of a deleted plan with
     the plan. `for_update` locks the record itself (call it after its plan's lock: see above).
+    Every request of a cell reads one, so its SQL is compiled once (app/services/prepared.py).
     """
+    model_of(entity)
+    record = _LOADS[entity, bool(for_update)].first(record_id)
+    if record is None:
+        raise NotFound(f"{entity} {record_id}")
+    return record
+
+
+def _load_query(entity, record_id, for_update):
     model = model_of(entity)
     if entity == "indicator":
         query = (
@@ -63,10 +73,14 @@ def load(entity, record_id, for_update=False):
         query = Plan.select(Plan, Department).join(Department).where(Plan.not_deleted())
     if for_update:
         query = _locking(query, model)
-    record = query.where(model.id == record_id).first()
-    if record is None:
-        raise NotFound(f"{entity} {record_id}")
-    return record
+    return query.where(model.id == record_id).limit(1)
+
+
+_LOADS = {
+    (entity, for_update): Prepared(lambda id_, e=entity, f=for_update: _load_query(e, id_, f), ID)
+    for entity in MODELS
+    for for_update in (False, True)
+}
 
 
 def lock_plan(plan_id, exclusive=False):

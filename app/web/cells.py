@@ -23,6 +23,7 @@ from app.domain.workflow import STATUSES
 from app.services.checking import SEVERITIES, counts, project_findings
 from app.services.errors import NotFound
 from app.services.next_year import previous_targets
+from app.services.plan_versions import plan_versions
 from app.services.records import load, plan_of
 from app.services.saving import save_cell
 from app.web.access import require
@@ -207,11 +208,12 @@ def _at_td(found):
     return found.group is not None and SHAPES.get((found.entity, found.group), "td") == "td"
 
 
-def project_cells(project):
-    """The `ProjectCells` of a project, checked once per request."""
+def project_cells(project, version=None):
+    """The `ProjectCells` of a project, checked once per request (and reused across requests
+    until its plan changes: app/services/checking.py)."""
     cache = g.setdefault("project_cells", {})
     if project.id not in cache:
-        found = project_findings(project)
+        found = project_findings(project, version)
         cache[project.id] = ProjectCells(project, found, why_locked(g.user, project.plan))
     return cache[project.id]
 
@@ -220,12 +222,12 @@ def _project_id(entity, record):
     return record.id if entity == "project" else record.project_id
 
 
-def _check_project_of(entity, record, group):
+def _check_project_of(entity, record, group, versions):
     """For a table cell or row of a project: check its project, so that the fragment shows the
     findings at it (and, after a save, the box); None for the plan's and Markdown groups."""
     if entity == "plan" or SHAPES.get((entity, group), "td") == "markdown":
         return None
-    return project_cells(record if entity == "project" else record.project)
+    return project_cells(record if entity == "project" else record.project, versions[0])
 
 
 def why_locked(user, plan):
@@ -238,11 +240,17 @@ def why_locked(user, plan):
     return LOCKED.get(plan.status, f"{STATUSES.get(plan.status, plan.status)}，暂不能修改")
 
 
-def _last_year(entity, record, group):
+def _last_year(entity, record, group, versions):
     """Last year's 指标值 for an indicator's target cell shown alone; '' for any other cell."""
     if (entity, group) != ("indicator", "target"):
         return ""
-    return previous_targets(record.project, [record]).get(record.id, "")
+    return previous_targets(record.project, [record], versions[1]).get(record.id, "")
+
+
+def _versions(entity, record):
+    """The versions of the record's plan and of last year's, read once for what the fragment
+    computes from them (app/services/plan_versions.py); none for the plan's own groups."""
+    return plan_versions(plan_of(entity, record)) if entity != "plan" else (None, None)
 
 
 def _load(entity, record_id, group):
@@ -264,8 +272,9 @@ def _fragment(view, status=200, checks=None):
 def show(entity, record_id, group):
     """A cell group as stored (an editor's Esc puts this back)."""
     record, editable = _load(entity, record_id, group)
-    last_year = _last_year(entity, record, group)
-    _check_project_of(entity, record, group)
+    versions = _versions(entity, record)
+    last_year = _last_year(entity, record, group, versions)
+    _check_project_of(entity, record, group, versions)
     return _fragment(cell(entity, record, group, editable=editable, last_year=last_year))
 
 
@@ -283,9 +292,10 @@ def save(entity, record_id, group):
     posted = Edit.from_form(entity, group, request.form) or abort(404)
     outcome = save_cell(g.user, record_id, posted)
     if outcome.status == 200:
-        checks = _check_project_of(entity, outcome.record, group)
+        versions = _versions(entity, outcome.record)
+        checks = _check_project_of(entity, outcome.record, group, versions)
         view = cell(entity, outcome.record, group, editable=True)
-        view.last_year = _last_year(entity, outcome.record, group)
+        view.last_year = _last_year(entity, outcome.record, group, versions)
         view.just_saved = True
         return _fragment(view, checks=checks)
     view = cell(entity, outcome.record, group, editing=True, outcome=outcome)
