@@ -8,6 +8,8 @@ with a form whose place is preset (`place`). The forms post plainly and come bac
 Reviewers (and admins) comment; the plan's editors and reviewers reply; its editors resolve.
 """
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from app.domain.comment_places import Place, PlaceError
@@ -206,6 +208,16 @@ def _plan_id(entity, record, plan):
     return plan_id
 
 
+def _place_address(plan, project, indicator, field):
+    """url_for("comments.place", …) as it would be built, from one base a request: a project's
+    page asks it for every cell."""
+    base = g.get("comment_place_base")
+    if base is None:
+        base = g.comment_place_base = url_for("comments.place")
+    query = [("plan", plan), ("project", project), ("indicator", indicator), ("field", field)]
+    return f"{base}?{urlencode([(k, v) for k, v in query if v is not None])}"
+
+
 def mark(entity, record, group):
     """The "意见" button of a cell group, for templates/comments/_mark.html: {open, url, title},
     or None when the person looking may not comment there and no thread is open there."""
@@ -222,13 +234,7 @@ def mark(entity, record, group):
     if plan is None or not (count or may_comment):
         return None
     project_id, indicator_id, field = key
-    url = url_for(
-        "comments.place",
-        plan=plan_id if project_id is None else None,
-        project=project_id,
-        indicator=indicator_id,
-        field=field,
-    )
+    url = _place_address(plan_id if project_id is None else None, project_id, indicator_id, field)
     title = f"{count}条未处理的审核意见" if count else "在此处提出审核意见"
     return {"open": count, "url": url, "title": title}
 
