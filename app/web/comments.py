@@ -8,7 +8,8 @@ with a form whose place is preset (`place`). The forms post plainly and come bac
 Reviewers (and admins) comment; the plan's editors and reviewers reply; its editors resolve.
 """
 
-from urllib.parse import urlencode
+import re
+from urllib.parse import quote_plus
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
@@ -20,6 +21,8 @@ from app.services.plans import live_project
 from app.web.access import require
 from app.web.errors import refusal
 from app.web.links import plan_url
+
+_PLAIN = re.compile(r"[0-9A-Za-z_.-]*")  # written by url_for as it is
 
 bp = Blueprint("comments", __name__)
 
@@ -210,12 +213,14 @@ def _plan_id(entity, record, plan):
 
 def _place_address(plan, project, indicator, field):
     """url_for("comments.place", …) as it would be built, from one base a request: a project's
-    page asks it for every cell."""
+    page asks it for every cell (ids are numbers; a group's name is quoted only when it must be)."""
     base = g.get("comment_place_base")
     if base is None:
         base = g.comment_place_base = url_for("comments.place")
-    query = [("plan", plan), ("project", project), ("indicator", indicator), ("field", field)]
-    return f"{base}?{urlencode([(k, v) for k, v in query if v is not None])}"
+    if field and not _PLAIN.fullmatch(field):
+        field = quote_plus(field)
+    query = (("plan", plan), ("project", project), ("indicator", indicator), ("field", field))
+    return base + "?" + "&".join(f"{key}={value}" for key, value in query if value is not None)
 
 
 def mark(entity, record, group):
