@@ -27,26 +27,42 @@
     Array.prototype.forEach.call(list, fn);
   }
 
-  /* 用户管理: a user's department chooser carries only the user's own department; the page lists
-     the departments once (the chooser named by data-options-from), copied in when the chooser
-     is first used, before it opens (mousedown) or takes keys (focus). */
-  function fillChooser(event) {
-    var chooser = event.target.closest && event.target.closest("select[data-options-from]");
-    if (!chooser || chooser.hasAttribute("data-filled")) return;
+  /* A chooser that carries only its own value (用户管理's department of a user, a project's row
+     menu's 移到) is filled from the list its page holds once (the select named by
+     data-options-from, options or optgroups), when first used: before it opens (mousedown) or
+     takes keys (focus), or when the row menu holding it opens. */
+  function fill(chooser) {
+    if (chooser.hasAttribute("data-filled")) return;
     var source = document.getElementById(chooser.getAttribute("data-options-from"));
     if (!source) return;
     var value = chooser.value;
     chooser.setAttribute("data-filled", "");
     while (chooser.firstChild) chooser.removeChild(chooser.firstChild);
-    each(source.options, function (option) {
-      var copy = option.cloneNode(true);
-      copy.removeAttribute("selected");
+    each(source.children, function (child) {
+      var copy = child.cloneNode(true);
+      each(copy.matches("option") ? [copy] : copy.querySelectorAll("option"), function (option) {
+        option.removeAttribute("selected");
+      });
       chooser.appendChild(copy);
     });
     chooser.value = value;
+    if (chooser.selectedIndex < 0) chooser.selectedIndex = 0; // as a list without it would show
+  }
+  function fillChooser(event) {
+    var chooser = event.target.closest && event.target.closest("select[data-options-from]");
+    if (chooser) fill(chooser);
   }
   document.addEventListener("mousedown", fillChooser, true);
   document.addEventListener("focusin", fillChooser);
+  document.addEventListener(
+    "toggle",
+    function (event) {
+      var menu = event.target;
+      if (!menu.matches || !menu.matches("details.row-menu") || !menu.open) return;
+      each(menu.querySelectorAll("select[data-options-from]"), fill);
+    },
+    true
+  );
 
   /* Opening and closing editors. */
 

@@ -8,6 +8,9 @@ with a form whose place is preset (`place`). The forms post plainly and come bac
 Reviewers (and admins) comment; the plan's editors and reviewers reply; its editors resolve.
 """
 
+import re
+from urllib.parse import quote_plus
+
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
 from app.domain.comment_places import Place, PlaceError
@@ -18,6 +21,8 @@ from app.services.plans import live_project
 from app.web.access import require
 from app.web.errors import refusal
 from app.web.links import plan_url
+
+_PLAIN = re.compile(r"[0-9A-Za-z_.-]*")  # written by url_for as it is
 
 bp = Blueprint("comments", __name__)
 
@@ -206,6 +211,18 @@ def _plan_id(entity, record, plan):
     return plan_id
 
 
+def _place_address(plan, project, indicator, field):
+    """url_for("comments.place", …) as it would be built, from one base a request: a project's
+    page asks it for every cell (ids are numbers; a group's name is quoted only when it must be)."""
+    base = g.get("comment_place_base")
+    if base is None:
+        base = g.comment_place_base = url_for("comments.place")
+    if field and not _PLAIN.fullmatch(field):
+        field = quote_plus(field)
+    query = (("plan", plan), ("project", project), ("indicator", indicator), ("field", field))
+    return base + "?" + "&".join(f"{key}={value}" for key, value in query if value is not None)
+
+
 def mark(entity, record, group):
     """The "意见" button of a cell group, for templates/comments/_mark.html: {open, url, title},
     or None when the person looking may not comment there and no thread is open there."""
@@ -222,13 +239,7 @@ def mark(entity, record, group):
     if plan is None or not (count or may_comment):
         return None
     project_id, indicator_id, field = key
-    url = url_for(
-        "comments.place",
-        plan=plan_id if project_id is None else None,
-        project=project_id,
-        indicator=indicator_id,
-        field=field,
-    )
+    url = _place_address(plan_id if project_id is None else None, project_id, indicator_id, field)
     title = f"{count}条未处理的审核意见" if count else "在此处提出审核意见"
     return {"open": count, "url": url, "title": title}
 

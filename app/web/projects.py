@@ -1,5 +1,7 @@
 """The project page: the 预算项目绩效表 of one budget project, as the official form lays it out."""
 
+import re
+
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 
 from app.domain.permissions import can_comment, can_edit, can_resolve
@@ -8,6 +10,8 @@ from app.services.next_year import previous_targets
 from app.services.plans import delete_project, live_project, project_names, project_table
 from app.web.access import require
 from app.web.links import plan_url
+
+_PLAIN = re.compile(r"[0-9A-Za-z_-]+")  # written by url_for as it is
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 
@@ -47,6 +51,19 @@ def indicator_row_urls(project):
         "row": url_for("indicators.delete", indicator_id=0).removesuffix("0/delete"),
         "history": url_for("history.for_cell", entity="indicator", record_id=0).removesuffix("0"),
     }
+
+
+@bp.app_template_global()
+def cell_address(c):
+    """A cell group's address, `c.save_url` (templates/cells/_cell.html: saved to, shown again,
+    + /edit its editor), from one url_for a request: an editable table asks it for every cell."""
+    if not (_PLAIN.fullmatch(c.entity) and _PLAIN.fullmatch(c.group)):
+        return c.save_url
+    base = g.get("cell_address_base")
+    if base is None:
+        base = url_for("cells.show", entity="plan", record_id=0, group="x")
+        base = g.cell_address_base = base.removesuffix("plan/0/x")
+    return f"{base}{c.entity}/{c.record.id}/{c.group}"
 
 
 @bp.post("/<int:project_id>/delete")
