@@ -45,7 +45,7 @@ class Script:
         return self.file.removesuffix(".py")
 
 
-# In the order they run. On an idle 2-CPU machine all take ~13 minutes; the timeouts (seconds),
+# In the order they run. On an idle 2-CPU machine all take ~5 minutes; the timeouts (seconds),
 # two to three times a script's usual time, bound the run at 27 minutes whatever happens.
 SCRIPTS = [
     Script("cell_saves.py", 180, ["--saves", "60"]),
