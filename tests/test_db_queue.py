@@ -224,3 +224,41 @@ def test_editors_saving_at_once_never_meet_a_locked_database(app, seeded):
         }
         assert stored == {row.id: f"{row.id}-{SAVES - 1}" for row in rows}
         assert Change.select().count() - changes_before == EDITORS * SAVES
+
+
+def test_a_writer_that_waited_too_long_leaves_the_line_and_the_next_one_gets_in():
+    from peewee import OperationalError
+
+    from app.db import WriteQueue
+
+    queue, holder_in, let_go, outcomes = WriteQueue(), threading.Event(), threading.Event(), {}
+
+    def holder():
+        queue.acquire()
+        holder_in.set()
+        assert let_go.wait(WAIT)
+        queue.release()
+
+    def waiter(name, timeout):
+        try:
+            queue.acquire(timeout=timeout)
+        except OperationalError as error:
+            outcomes[name] = str(error)
+            return
+        outcomes[name] = "in"
+        queue.release()
+
+    first = threading.Thread(target=holder)
+    first.start()
+    assert holder_in.wait(WAIT)
+    impatient = threading.Thread(target=waiter, args=("impatient", 0.05))
+    impatient.start()
+    impatient.join(WAIT)
+    assert outcomes["impatient"] == "database is locked" and queue.waiting() == 0
+    patient = threading.Thread(target=waiter, args=("patient", WAIT))
+    patient.start()
+    _until(lambda: queue.waiting() == 1)
+    let_go.set()
+    for thread in (first, patient):
+        thread.join(WAIT)
+    assert outcomes["patient"] == "in" and not queue.busy()

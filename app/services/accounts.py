@@ -342,6 +342,7 @@ def login(username, password, address):
     rehashed = None
     if matched and _hasher.check_needs_rehash(user.password_hash):
         rehashed = _hash(password)
+    now = _now()  # the check may have waited its turn: count and lock from now
     with database.atomic():
         if user is None or not matched or not user.active:
             _fail(account_key, ACCOUNT_FAILURES, now)

@@ -132,14 +132,9 @@ def for_project(project_id):
     """The changes of one project and its rows, newest first, a page at a time (a deleted
     project's too)."""
     project = find("project", project_id)
+    plan = plan_by_id(project.plan_id)  # NotFound when the plan is deleted
     address = ("history.for_project", {"project_id": project.id})
-    return _page(
-        project.plan,
-        project,
-        f"修改记录：{project.name}",
-        changes_of(project.plan, project),
-        address,
-    )
+    return _page(plan, project, f"修改记录：{project.name}", changes_of(plan, project), address)
 
 
 @bp.get("/cells/<entity>/<int:record_id>")

@@ -184,6 +184,7 @@ def test_a_deleted_plan_is_gone_from_every_page_and_comes_back_whole(app, user):
         "/plans/405002/2021",
         f"/projects/{project.id}",
         "/history/plans/405002/2021",
+        f"/history/projects/{project.id}",
         "/plans/405002/2021/export.docx",
         "/plans/405002/2021/checks",
     ):
