@@ -20,8 +20,6 @@ request (a 409 is a request too). Prints the figures with their ceilings and tar
 """
 
 import argparse
-import html
-import re
 import statistics
 import subprocess
 import sys
@@ -33,7 +31,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import live_site
-from live_site import Person, Site, _free_port, shown
+from live_site import Person, Site, _free_port
 from report import Figure, add_json_option, report
 
 HERE = Path(__file__).resolve().parent
@@ -90,18 +88,6 @@ class Timed:
         return cut[49] * 1000, cut[98] * 1000
 
 
-def value_of(person, indicator_id):
-    """The 指标值 of an indicator as its editor holds it: the value of the editor's input that
-    the site's cell carries for those who may edit (its text also holds the editor's hints), else
-    the cell's text (the ceiling's cell is its value alone)."""
-    fragment = person.request("GET", f"/cells/indicator/{indicator_id}/target")[1]
-    found = _EDITOR_VALUE.search(fragment)
-    return html.unescape(found.group(1)) if found else shown(fragment)
-
-
-_EDITOR_VALUE = re.compile(r'<input type="text" name="target"[^>]*? value="([^"]*)"')
-
-
 def _together(work, count):
     """Run `work(number)` in `count` threads at once; the wall seconds it took."""
     threads = [threading.Thread(target=work, args=(n,)) for n in range(count)]
@@ -120,7 +106,7 @@ def distinct(editors, saves, seconds, readers=()):
 
     def edit(number):
         indicator_id, person = number + 1, editors[number]
-        old = value_of(person, indicator_id)
+        old = person.cell(indicator_id)
         for round_ in range(saves):
             if time.monotonic() > stop_at:
                 return
@@ -151,7 +137,7 @@ def hot(editors, saves, seconds):
     """Read-modify-write on shared cells, retrying on 409; how many saves answered 200 are lost."""
     first = editors[0]
     for cell in HOT_CELLS:  # every cell starts at 0
-        first.save(cell, value_of(first, cell), "0")
+        first.save(cell, first.cell(cell), "0")
     timed, answered, lock = Timed(), Counter(), threading.Lock()
     stop_at = time.monotonic() + seconds
 
@@ -160,7 +146,7 @@ def hot(editors, saves, seconds):
         for round_ in range(saves):
             cell = HOT_CELLS[(number + round_) % len(HOT_CELLS)]
             while time.monotonic() < stop_at:
-                old = value_of(person, cell)
+                old = person.cell(cell)
                 status = timed(person.save, cell, old, f"{_count(old) + 1}/{number}.{round_}")
                 if status == 200:
                     with lock:
@@ -170,7 +156,7 @@ def hot(editors, saves, seconds):
                     return
 
     wall = _together(edit, len(editors))
-    stored = {cell: _count(value_of(first, cell)) for cell in HOT_CELLS}
+    stored = {cell: _count(first.cell(cell)) for cell in HOT_CELLS}
     return {
         "saves/s": timed.statuses[200] / wall,
         "p50, p99": timed.quantiles(),
