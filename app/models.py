@@ -91,8 +91,12 @@ def _percent():
 
 
 class Department(BaseModel):
+    """A department (部门) or one of its units (所属单位): a unit's `parent` is its 主管部门,
+    whose users read the plans of all its units (app/services/scope.py)."""
+
     code = CharField(unique=True)
     name = CharField()
+    parent = ForeignKeyField("self", null=True, backref="units", on_delete="SET NULL")
 
 
 class Plan(SoftDeleted, BaseModel):
@@ -336,6 +340,17 @@ class User(BaseModel):
         )
 
 
+class ReviewerDepartment(BaseModel):
+    """A department assigned to a reviewer (a section of the finance bureau, 教科文科…): the
+    reviewer reads and reviews it and its units. A reviewer with none reviews every department."""
+
+    user = ForeignKeyField(User, backref="reviews", on_delete="CASCADE")
+    department = ForeignKeyField(Department, on_delete="CASCADE")
+
+    class Meta:
+        indexes = ((("user", "department"), True),)
+
+
 class UserSession(BaseModel):
     """A logged-in browser; the cookie holds a token whose hash is kept here."""
 
@@ -361,6 +376,17 @@ class LoginEvent(BaseModel):
     address = CharField(default="")
     success = BooleanField()
     reason = CharField(default="")
+
+
+class RefusedRead(BaseModel):
+    """A page or fragment of a plan out of the user's reading scope, asked for and answered 404:
+    who, from where, when and which address; never what it holds (app/services/refusals.py)."""
+
+    at = DateTimeField(default=datetime.datetime.now, index=True)
+    username = CharField()
+    address = CharField(default="")
+    method = CharField(default="GET")
+    url = CharField()
 
 
 class Comment(BaseModel):
@@ -479,9 +505,11 @@ MODELS = [
     Change,
     DepartmentChange,
     User,
+    ReviewerDepartment,
     UserSession,
     LoginThrottle,
     LoginEvent,
+    RefusedRead,
     Comment,
     Upload,
     PlanVersion,

@@ -46,3 +46,18 @@ def name_problem(name):
     if hidden:
         return f"部门名称含有不可见的控制字符（{hidden}），请删除"
     return None
+
+
+def parent_problem(department_id, parent_id, parents):
+    """Why `parent_id` may not be the 主管部门 of `department_id`, in Chinese; None when it may.
+    `parents`: {department id: its parent's id or None}, of every department. A department cannot
+    be its own 主管部门, nor that of a department above it: the chain would never end."""
+    if parent_id is None:
+        return None
+    seen, above = set(), parent_id
+    while above is not None and above not in seen:
+        if above == department_id:
+            return "主管部门不能是本部门或其所属单位"
+        seen.add(above)
+        above = parents.get(above)
+    return None

@@ -20,8 +20,28 @@ FROZEN_STATUSES = ("approved",)
 
 
 def can_read(user):
-    """Read every page: any active user."""
+    """Read the site's pages at all: any active user. Which plans they read is `reading_scope`."""
     return user is not None and user.active
+
+
+# Whose plans a user reads (issue 14). The services turn these into the WHERE of every query of
+# plans and of what hangs from them (app/services/scope.py).
+EVERY_DEPARTMENT = "every"  # the bureau's leaders and the administrators
+OWN_DEPARTMENT = "own"  # the user's department and its units (所属单位), at any depth
+ASSIGNED_DEPARTMENTS = "assigned"  # a reviewer's departments and their units; none: every one
+
+
+def reading_scope(user):
+    """Whose plans `user` reads: EVERY_DEPARTMENT for an admin and for a viewer without a
+    department (the bureau's leaders); ASSIGNED_DEPARTMENTS for a reviewer (a section of the
+    finance bureau, whose list may be empty: then every department, as a small office has it);
+    OWN_DEPARTMENT for an editor and a department's viewer (an editor whose department was
+    removed reads nothing)."""
+    if user.role == ADMIN or (user.role == VIEWER and user.department_id is None):
+        return EVERY_DEPARTMENT
+    if user.role == REVIEWER:
+        return ASSIGNED_DEPARTMENTS
+    return OWN_DEPARTMENT
 
 
 def can_edit(user, plan):

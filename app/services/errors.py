@@ -17,5 +17,10 @@ class NotFound(Exception):
     """The record does not exist, or was deleted."""
 
 
+class OutOfScope(NotFound):
+    """The record is in a plan the user may not read (app/services/scope.py): answered exactly as
+    one that does not exist, so that a department's plans are not revealed, and logged."""
+
+
 class Forbidden(Exception):
     """The user may not do this to this record (app/domain/permissions.py decides)."""
