@@ -23,7 +23,7 @@ from flask import current_app
 from app.domain import targets
 from app.domain.document import MalformedDocument
 from app.domain.permissions import ROLES
-from app.services import accounts, backups, checking, demo_city, departments
+from app.services import accounts, backups, checking, demo_city, departments, scope
 from app.services.errors import NotFound
 from app.services.exporting import export
 from app.services.importing import ImportRefused, import_file
@@ -127,7 +127,7 @@ def register(app):
             plans = checking.every_plan()
         elif department and year:
             try:
-                plans = [find_plan(department, year)]
+                plans = [find_plan(scope.COMMAND_LINE, department, year)]
             except NotFound:
                 click.echo(f"没有 {department} {year} 年的计划", err=True)
                 raise SystemExit(1) from None
@@ -167,7 +167,7 @@ def register(app):
     def export_command(department, year, kind, output):
         """Write a plan as the official Word document or Excel workbook."""
         try:
-            plan = find_plan(department, year)
+            plan = find_plan(scope.COMMAND_LINE, department, year)
         except NotFound:
             click.echo(f"没有部门 {department} {year}年的绩效目标", err=True)
             raise SystemExit(1) from None
@@ -265,7 +265,9 @@ def register(app):
     def delete_plan_command(code, year, reason):
         """Delete a plan created by mistake (restorable with restore-plan)."""
         try:
-            plan = delete_plan_as(departments.COMMAND_LINE, find_plan(code, year).id, reason)
+            plan = delete_plan_as(
+                departments.COMMAND_LINE, find_plan(scope.COMMAND_LINE, code, year).id, reason
+            )
         except NotFound:
             click.echo(f"没有 {code} {year} 年的计划", err=True)
             raise SystemExit(1) from None

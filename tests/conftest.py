@@ -11,7 +11,7 @@ from waitress.server import create_server
 
 from app import create_app
 from app.db import database
-from app.models import MODELS, Department, PlanCheck, User
+from app.models import MODELS, Department, PlanCheck, RefusedRead, User
 from app.services import accounts
 from app.services.setup import DEMO_FILE, init_db
 from app.web.access import COOKIE
@@ -60,8 +60,9 @@ def account(username="root"):
     return User.get(User.username == username)
 
 
-# Tables a view may write without changing anything a user made: the findings counted for 首页.
-CACHES = (PlanCheck,)
+# Tables a view may write without changing anything a user made: the findings counted for 首页,
+# and the log of reads refused as out of the user's scope (a refused request logs one row).
+CACHES = (PlanCheck, RefusedRead)
 
 
 def database_snapshot():
@@ -240,3 +241,10 @@ class Browserless:
 def user(client, seeded):
     """A browser-less user on the seeded site."""
     return Browserless(client)
+
+
+def refused(who):
+    """The status of a request refused to `who` on the seed's plan (405002): 404 for another
+    department's editor, to whom a plan out of their reading scope is one that does not exist
+    (app/services/scope.py); 403 for those who read it but may not do this."""
+    return 404 if who == "other_editor" else 403

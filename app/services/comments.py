@@ -18,6 +18,7 @@ from app.domain.comment_places import Place, PlaceError
 from app.domain.fields import hidden_character
 from app.domain.permissions import can_comment, can_reply, can_resolve
 from app.models import Comment, Department, Indicator, Plan, Project
+from app.services import scope
 from app.services.errors import Forbidden, NotFound
 from app.services.history import record_change
 from app.services.records import load, lock_plan
@@ -58,18 +59,19 @@ def place_of(comment):
     return Place(comment.plan_id, comment.project_id, comment.indicator_id, comment.field)
 
 
-def check_place(place):
+def check_place(user, place):
     """The live plan of a place, with its department, once the place is one a comment can be on:
     PlaceError for an unknown cell group or a row of another project; NotFound for a plan,
-    project or row that is not there (or deleted)."""
+    project or row that is not there (or deleted), or out of `user`'s reading scope."""
     place.check()
     if place.project_id is None:
         plan = Plan.select(Plan, Department).join(Department)
         plan = plan.where((Plan.id == place.plan_id) & Plan.not_deleted()).first()
     else:
-        plan = load("project", place.project_id).plan
+        plan = load(user, "project", place.project_id).plan
     if plan is None or plan.id != place.plan_id:
         raise NotFound(f"plan {place.plan_id}")
+    scope.check(user, plan.department_id, f"plan {place.plan_id}")
     if place.indicator_id is not None:
         _live_row(place)
     return plan
@@ -96,15 +98,16 @@ def add(user, project_id, text, indicator_id=None, field="", plan_id=None):
     text = _checked(text)
     with database.atomic():
         if project_id is not None:
-            plan_id = load("project", project_id).plan_id
+            plan_id = load(user, "project", project_id).plan_id
         elif plan_id is None:
             raise PlaceError("意见没有说明针对哪个计划或项目。")
         place = Place(plan_id, project_id, indicator_id, field or "").check()
         plan = lock_plan(plan_id)
+        scope.check(user, plan.department_id, f"plan {plan_id}")
         if not can_comment(user, plan):
             raise Forbidden(f"comment on plan {plan_id}")
         if project_id is not None:
-            load("project", project_id, for_update=True)  # not deleted meanwhile
+            load(user, "project", project_id, for_update=True)  # not deleted meanwhile
         if indicator_id is not None:
             _live_row(place)
         comment = Comment.create(
@@ -121,8 +124,15 @@ def add(user, project_id, text, indicator_id=None, field="", plan_id=None):
         return comment
 
 
-def find(comment_id):
-    """A comment by id, or NotFound."""
+def find(user, comment_id):
+    """A comment by id; NotFound, or OutOfScope when `user` may not read its plan."""
+    comment = _comment(comment_id)
+    department_id = Plan.select(Plan.department).where(Plan.id == comment.plan_id).scalar()
+    scope.check(user, department_id, f"comment {comment_id}")
+    return comment
+
+
+def _comment(comment_id):
     comment = Comment.get_or_none(Comment.id == comment_id)
     if comment is None:
         raise NotFound(f"comment {comment_id}")
@@ -130,18 +140,19 @@ def find(comment_id):
 
 
 def root_of(comment):
-    """The comment that started a comment's thread (itself, for a root)."""
-    return comment if comment.parent_id is None else find(comment.parent_id)
+    """The comment that started a comment's thread (itself, for a root): in the same plan."""
+    return comment if comment.parent_id is None else _comment(comment.parent_id)
 
 
-def _thread_plan(root, may):
-    """Inside a write transaction: the plan of a thread, locked, or Forbidden unless `may`; a
-    thread of a deleted project is gone with it (NotFound)."""
+def _thread_plan(user, root, may):
+    """Inside a write transaction: the plan of a thread, locked; OutOfScope, or Forbidden unless
+    `may`; a thread of a deleted project is gone with it (NotFound)."""
     plan = lock_plan(root.plan_id)
+    scope.check(user, plan.department_id, f"comment {root.id}")
     if not may(plan):
         raise Forbidden(f"comment {root.id}")
     if root.project_id is not None:
-        load("project", root.project_id, for_update=True)
+        load(user, "project", root.project_id, for_update=True)
     return plan
 
 
@@ -153,8 +164,8 @@ def reply(user, comment_id, text):
     """
     text = _checked(text)
     with database.atomic():
-        root = root_of(find(comment_id))
-        _thread_plan(root, lambda plan: can_reply(user, plan))
+        root = root_of(find(user, comment_id))
+        _thread_plan(user, root, lambda plan: can_reply(user, plan))
         root = _locked(root.id)  # read again: resolved by someone else meanwhile?
         if root.resolved_at is not None:
             raise CommentError("这条意见已处理，不能再回复；如有新的问题，请另提意见。")
@@ -177,8 +188,8 @@ def resolve(user, comment_id):
     """Mark the thread of a comment resolved by `user`, recorded; False when it already was.
     Forbidden when the user may not resolve the plan's comments now."""
     with database.atomic():
-        root = root_of(find(comment_id))
-        _thread_plan(root, lambda plan: can_resolve(user, plan))
+        root = root_of(find(user, comment_id))
+        _thread_plan(user, root, lambda plan: can_resolve(user, plan))
         root = _locked(root.id)
         if root.resolved_at is not None:
             return False
@@ -229,15 +240,16 @@ def open_places(plan_id):
     return {(project, row, field): count for project, row, field, count in rows}
 
 
-def plan_of_thread(comment):
+def plan_of_thread(user, comment):
     """The plan of a comment's thread, with its department; NotFound when the thread's project
-    was deleted (its threads are gone with it), or the plan."""
+    was deleted (its threads are gone with it), or the plan, or out of `user`'s scope."""
     if comment.project_id is not None:
-        load("project", comment.project_id)
+        load(user, "project", comment.project_id)
     query = Plan.select(Plan, Department).join(Department)
     plan = query.where((Plan.id == comment.plan_id) & Plan.not_deleted()).first()
     if plan is None:
         raise NotFound(f"plan {comment.plan_id}")
+    scope.check(user, plan.department_id, f"plan {comment.plan_id}")
     return plan
 
 

@@ -26,8 +26,9 @@ from app.domain.fields import (
     version,
 )
 from app.models import Change, Comment, Department, Indicator, Plan, Project
+from app.services import scope
 from app.services.errors import NotFound
-from app.services.records import editable_plan, find, scope
+from app.services.records import editable_plan, filed_under, find
 
 
 class CannotRestore(ValueError):
@@ -64,7 +65,7 @@ def step(undoes=None):
 def record_change(entity, record, action, field="", old=None, new=None, user="", where=None):
     """File one change in the history, in the step being recorded (else in a step of its own);
     `where` is the record's `scope`, when already known."""
-    plan_id, project_id = where or scope(entity, record)
+    plan_id, project_id = where or filed_under(entity, record)
     current = _current.get()
     change = Change.create(
         plan=plan_id,
@@ -140,8 +141,9 @@ def page_of(changes, before=None, after=None, size=PAGE_SIZE):
     return HistoryPage(rows, rows[-1].id if more else None, newer)
 
 
-def find_change(change_id):
-    """One recorded change with its plan and the plan's department, or NotFound."""
+def find_change(user, change_id):
+    """One recorded change with its plan and the plan's department; NotFound, or OutOfScope when
+    `user` may not read its plan."""
     found = (
         Change.select(Change, Plan, Department)
         .join(Plan)
@@ -151,6 +153,7 @@ def find_change(change_id):
     )
     if found is None:
         raise NotFound(f"change {change_id}")
+    scope.check(user, found.plan.department_id, f"change {change_id}")
     return found
 
 
@@ -199,7 +202,7 @@ def restore(user, change):
         # the check of the group and the write (see app/services/records.py).
         editable_plan(user, change.plan_id, exclusive=change.entity == "plan")
         try:
-            record = find(change.entity, change.record_id, for_update=change.entity != "plan")
+            record = find(user, change.entity, change.record_id, for_update=change.entity != "plan")
         except NotFound:
             raise CannotRestore("该记录已不存在，无法恢复") from None
         if change.entity == "indicator" and record.project.deleted_at is not None:

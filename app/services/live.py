@@ -25,6 +25,7 @@ from peewee import JOIN, fn
 from app.db import cannot_write, database
 from app.domain.fields import FIELDS, MONEY, QUARTERS, group_of
 from app.models import Change, Department, Plan, Presence, Project
+from app.services import scope
 from app.services.errors import DatabaseError, NotFound
 
 log = logging.getLogger(__name__)
@@ -112,7 +113,8 @@ def last_change(entity, record_id, fields):
 
 def changes_since(department_code, year, since, user, project_id=None, now=None):
     """What changed in a plan after change `since` (for a project page: in that project, and
-    the plan's status), and who else has what open; NotFound when there is no such plan.
+    the plan's status), and who else has what open; NotFound when there is no such plan
+    (or `user` may not read it).
 
     `user` is the one asking: a poll keeps their presence alive and names the project page
     they have open (`project_id`).
@@ -126,6 +128,7 @@ def changes_since(department_code, year, since, user, project_id=None, now=None)
         Plan.select(
             Plan.id,
             Plan.status,
+            Plan.department,
             Change.id,
             Change.user,
             Change.at,
@@ -143,8 +146,9 @@ def changes_since(department_code, year, since, user, project_id=None, now=None)
     )
     if not rows:
         raise NotFound(f"plan {department_code} {year}")
-    plan_id, status = rows[0][:2]
-    changes = [row[2:] for row in rows if row[2] is not None]
+    plan_id, status, department_id = rows[0][:3]
+    scope.check(user, department_id, f"plan {department_code} {year}")
+    changes = [row[3:] for row in rows if row[3] is not None]
     if len(changes) > LIMIT:  # too far behind: read the rows afresh rather than cell by cell
         last = Change.select(fn.MAX(Change.id)).where(Change.plan == plan_id).scalar()
         return Since(last, status, [], True, _presence(plan_id, user, project_id, now))
@@ -221,6 +225,7 @@ def set_presence(department_code, year, user, cell="", project_id=None):
     plan = Plan.find(department_code, year)
     if plan is None:
         raise NotFound(f"plan {department_code} {year}")
+    scope.check(user, plan.department_id, f"plan {department_code} {year}")
     if project_id is not None:
         live = Project.select(Project.id).where(
             (Project.id == project_id) & (Project.plan == plan) & Project.not_deleted()

@@ -1,5 +1,7 @@
-"""首页's overview of the city: every plan with its status, findings, open comments, last change
-and money, and the plans waiting for the user who looks ("待我处理").
+"""首页's overview of the city: every plan the user reads with its status, findings, open
+comments, last change and money, and the plans waiting for the user who looks ("待我处理").
+The plans are read in one query with the reading scope in its WHERE (plans.readable_plans), and
+every figure is taken over those plans only.
 
 Each column is one grouped query over the plans listed, whatever their number: the findings
 come from the counts kept by app/services/check_counts.py, the money from `plan_totals`.
@@ -15,7 +17,7 @@ from app.models import Change, Comment, Department, Plan
 from app.services import check_counts
 from app.services.check_counts import counts_for, last_change_id
 from app.services.comments import open_threads
-from app.services.plans import Totals, all_plans, plan_totals, status_counts
+from app.services.plans import Totals, all_plans, plan_totals, readable_plans, status_counts
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,12 @@ class Task:
     errors: int = 0
 
 
-def overview(status=None):
-    """Every plan (in `status`, when it is one of workflow.STATUSES), ready for 首页."""
+def overview(user, status=None):
+    """Every plan `user` reads (in `status`, when it is one of workflow.STATUSES), ready for
+    首页."""
     if status not in workflow.STATUSES:
         status = None
-    plans = all_plans(status)
+    plans = all_plans(user, status)
     counts = counts_for(plans, check_counts.RECOUNTS_PER_VIEW)
     totals = plan_totals(plans)
     comments = open_comments(plans)
@@ -80,7 +83,7 @@ def overview(status=None):
     ]
     total = sum((line.totals for line in lines), Totals())
     uncounted = sum(1 for line in lines if line.errors is None)
-    return Overview(lines, total, status, status_counts(), uncounted)
+    return Overview(lines, total, status, status_counts(user), uncounted)
 
 
 def open_comments(plans):
@@ -117,21 +120,22 @@ def last_changes(plans):
 def my_tasks(user, every_plan=None):
     """The plans waiting for `user`, by department: for reviewers and admins, those submitted for
     review; for an editor, the department's plans returned (with the reason) and the editable
-    ones with errors. None for a user who has no such list (a viewer). `every_plan`: all_plans()
-    when the caller has it (首页 unfiltered), not read again."""
+    ones with errors. None for a user who has no such list (a viewer). `every_plan`:
+    all_plans(user) when the caller has it (首页 unfiltered), not read again. A reviewer's queue
+    holds the departments assigned to them (app/services/scope.py)."""
     if user is None:
         return None
     if permissions.can_review(user):
         waiting = [status for status in workflow.STATUSES if workflow.can_take("approve", status)]
         if every_plan is not None:
             return [Task(plan, "review") for plan in every_plan if plan.status in waiting]
-        query = _plans().where(Plan.status.in_(waiting))
+        query = _plans(user).where(Plan.status.in_(waiting))
         return [Task(plan, "review") for plan in query]
     if not permissions.can_start_plans(user):
         return None  # a viewer answers for no plan
     plans = [
         plan
-        for plan in _plans().where(Plan.department == user.department_id)
+        for plan in _plans(user).where(Plan.department == user.department_id)
         if permissions.can_edit(user, plan)
     ]
     counts = counts_for(plans)
@@ -145,10 +149,5 @@ def my_tasks(user, every_plan=None):
     return tasks
 
 
-def _plans():
-    return (
-        Plan.select(Plan, Department)
-        .join(Department)
-        .where(Plan.not_deleted())
-        .order_by(Department.code, Plan.year.desc())
-    )
+def _plans(user):
+    return readable_plans(user).order_by(Department.code, Plan.year.desc())

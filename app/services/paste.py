@@ -21,7 +21,7 @@ from app.domain.fields import FIELDS, FieldError, as_text, groups, parse, versio
 from app.services import rows
 from app.services.errors import NotFound
 from app.services.history import record_change, step
-from app.services.records import load, load_for_edit, scope
+from app.services.records import filed_under, load, load_for_edit
 
 # The indicator table's editable columns, left to right (templates/projects/_indicator_table.html).
 COLUMNS = tuple(groups("indicator"))
@@ -68,9 +68,9 @@ def paste(user, project_id, indicator_id, column, text, preview=False):
     columns = COLUMNS[COLUMNS.index(column) :]
     with database.atomic(), step():
         project = load_for_edit(user, "project", project_id)
-        start = _start(project, indicator_id)
+        start = _start(user, project, indicator_id)
         block = _block(text, columns)
-        targets = _rows_from(project, start, len(block))
+        targets = _rows_from(user, project, start, len(block))
         pasted = Pasted(rows_added=len(block) - len(targets))
         if pasted.rows_added and start.category_id not in rows.level2_categories(project.plan):
             raise PasteError(f"粘贴的内容有{len(block)}行，{_NO_NEW_ROWS}")
@@ -118,22 +118,22 @@ def _block(text, columns):
     return parsed
 
 
-def _start(project, indicator_id):
+def _start(user, project, indicator_id):
     """The start row, live and in this project, locked; else NotFound."""
-    start = load("indicator", indicator_id, for_update=True)
+    start = load(user, "indicator", indicator_id, for_update=True)
     if start.project_id != project.id:
         raise NotFound(f"indicator {indicator_id} of project {project.id}")
     return start
 
 
-def _rows_from(project, start, count):
+def _rows_from(user, project, start, count):
     """Up to `count` rows of the start row's 二级, from the start row down, locked (the start
     row was locked first: on PostgreSQL two pastes lock rows in table order after the project)."""
     siblings = [
         row.id for row in project.ordered_indicators() if row.category_id == start.category_id
     ]
     ids = siblings[siblings.index(start.id) :][:count]
-    return [start] + [load("indicator", row_id, for_update=True) for row_id in ids[1:]]
+    return [start] + [load(user, "indicator", row_id, for_update=True) for row_id in ids[1:]]
 
 
 def _new_row(user, project, start):
@@ -144,7 +144,7 @@ def _new_row(user, project, start):
 
 def _write(user, record, values):
     """Write the values that differ from the record's, each recorded as a cell save records it."""
-    written, where = [], scope("indicator", record)
+    written, where = [], filed_under("indicator", record)
     for name, value in values.items():
         old = getattr(record, name)
         if version(old) == version(value):

@@ -22,6 +22,7 @@ from app.db import database
 from app.domain.indicator_table import indicator_rows
 from app.domain.permissions import can_manage_departments
 from app.models import Comment, Department, Plan, PlanVersion, Project
+from app.services import scope
 from app.services.errors import Forbidden, NotFound
 from app.services.history import record_change, soft_delete, step
 from app.services.records import editable_plan, find, load_for_edit, lock_plan
@@ -48,10 +49,11 @@ def ensure_department(code, name):
     return Department.get_or_create(code=code, defaults={"name": name})[0]
 
 
-def all_plans(status=None):
-    """Every plan with its department (only those in `status`, when given), by department code
-    then newest year first; deleted plans left out."""
-    query = Plan.select(Plan, Department).join(Department).where(Plan.not_deleted())
+def all_plans(user, status=None):
+    """Every plan `user` reads, with its department (only those in `status`, when given), by
+    department code then newest year first; deleted plans left out. One query: the reading
+    scope is in its WHERE (app/services/scope.py)."""
+    query = readable_plans(user)
     if status is not None:
         query = query.where(Plan.status == status)
     return list(query.order_by(Department.code, Plan.year.desc()))
@@ -64,9 +66,17 @@ def all_plans_of(department):
     return list(query.order_by(Plan.year.desc()))
 
 
-def status_counts():
-    """{status: how many plans (not deleted) are in it}."""
+def readable_plans(user):
+    """The query of the plans `user` reads, with their departments, deleted ones left out:
+    every list of plans starts here."""
+    query = Plan.select(Plan, Department).join(Department).where(Plan.not_deleted())
+    return scope.within(query, user, Plan.department)
+
+
+def status_counts(user):
+    """{status: how many plans (not deleted) that `user` reads are in it}."""
     query = Plan.select(Plan.status, fn.COUNT(Plan.id)).where(Plan.not_deleted())
+    query = scope.within(query, user, Plan.department)
     return dict(query.group_by(Plan.status).tuples())
 
 
@@ -123,20 +133,23 @@ def deleted_slot(department_name, year):
     return f"{department_name}{year}年的计划已删除，可在“部门管理”中恢复"
 
 
-def find_plan(department_code, year):
-    """The plan of a department (by code) and year, with its department; or NotFound."""
+def find_plan(user, department_code, year):
+    """The plan of a department (by code) and year, with its department; NotFound when there is
+    none, or when `user` may not read it (OutOfScope, answered alike)."""
     plan = Plan.find(department_code, year)
     if plan is None:
         raise NotFound(f"plan {department_code} {year}")
+    scope.check(user, plan.department_id, f"plan {department_code} {year}")
     return plan
 
 
-def plan_by_id(plan_id):
-    """A plan by id (not deleted), with its department; or NotFound."""
+def plan_by_id(user, plan_id):
+    """A plan by id (not deleted), with its department; NotFound, or OutOfScope for `user`."""
     query = Plan.select(Plan, Department).join(Department)
     plan = query.where((Plan.id == plan_id) & Plan.not_deleted()).first()
     if plan is None:
         raise NotFound(f"plan {plan_id}")
+    scope.check(user, plan.department_id, f"plan {plan_id}")
     return plan
 
 
@@ -186,8 +199,9 @@ def delete_project(user, project_id):
         return soft_delete("project", project, user.username)
 
 
-def live_project(project_id):
-    """A project that is not deleted, with its plan and department; or NotFound."""
+def live_project(user, project_id):
+    """A project that is not deleted, with its plan and department; NotFound, or OutOfScope for
+    `user`."""
     project = (
         Project.select(Project, Plan, Department)
         .join(Plan)
@@ -197,6 +211,7 @@ def live_project(project_id):
     )
     if project is None:
         raise NotFound(f"project {project_id}")
+    scope.check(user, project.plan.department_id, f"project {project_id}")
     return project
 
 
@@ -256,7 +271,7 @@ def restore_plan_as(username, plan_id):
     """`restore_plan`, filed under `username` (the command line), without asking whose right
     it is."""
     with database.atomic():
-        plan = find("plan", plan_id, for_update=True)
+        plan = find(scope.COMMAND_LINE, "plan", plan_id, for_update=True)
         if plan.deleted_at is None:
             raise PlanRefused("该计划没有被删除，无需恢复")
         reason = plan.deleted_reason

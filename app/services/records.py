@@ -3,7 +3,7 @@ and the guard every write passes inside its transaction.
 
 A cell, a history entry and a row operation name their record as (entity, id). `load` reads a
 live record together with its project, plan and department in one query, so a permission check,
-the history's filing (`scope`) and the check of its project after a save need no more.
+the history's filing (`filed_under`) and the check of its project after a save need no more.
 
 A page is read before its save is sent, and a plan's status can change in between (a colleague
 submits it). So every write re-reads what it depends on inside its own write transaction and
@@ -18,6 +18,7 @@ inserts that merely point at a row (a history entry, a comment) free to go on.
 from app.db import database
 from app.domain.permissions import can_edit
 from app.models import Department, Indicator, Plan, Project
+from app.services import scope
 from app.services.errors import Forbidden, NotFound
 from app.services.prepared import ID, Prepared
 
@@ -38,8 +39,9 @@ def _locking(query, model, mode=_EXCLUSIVE):
     return query.for_update(mode, of=model) if database.obj.for_update else query
 
 
-def load(entity, record_id, for_update=False):
-    """The live record of an entity by id, with its project and plan joined in; or NotFound.
+def load(user, entity, record_id, for_update=False):
+    """The live record of an entity by id, with its project and plan joined in; NotFound, or
+    OutOfScope when `user` may not read its plan (app/services/scope.py).
 
     An indicator of a deleted project is gone with it, and everything of a deleted plan with
     the plan. `for_update` locks the record itself (call it after its plan's lock: see above).
@@ -49,6 +51,7 @@ def load(entity, record_id, for_update=False):
     record = _LOADS[entity, bool(for_update)].first(record_id)
     if record is None:
         raise NotFound(f"{entity} {record_id}")
+    scope.check(user, plan_of(entity, record).department_id, f"{entity} {record_id}")
     return record
 
 
@@ -98,9 +101,10 @@ def lock_plan(plan_id, exclusive=False):
 
 
 def editable_plan(user, plan_id, exclusive=False):
-    """Inside a write transaction: the plan, locked (`lock_plan`), or Forbidden unless `user` may
-    edit it now."""
+    """Inside a write transaction: the plan, locked (`lock_plan`); OutOfScope when `user` may not
+    read it, Forbidden unless they may edit it now."""
     plan = lock_plan(plan_id, exclusive)
+    scope.check(user, plan.department_id, f"plan {plan_id}")
     if not can_edit(user, plan):
         raise Forbidden(f"plan {plan_id}")
     return plan
@@ -111,28 +115,30 @@ def load_for_edit(user, entity, record_id, with_project=False):
     after its project too, for writes that renumber the project's rows), with its project and
     plan; NotFound, or Forbidden unless `user` may edit the plan now."""
     if not database.obj.for_update:  # SQLite: the transaction holds every other writer off
-        record = load(entity, record_id)
+        record = load(user, entity, record_id)
         if not can_edit(user, plan_of(entity, record)):
             raise Forbidden(f"{entity} {record_id}")
         return record
-    plan_id = plan_of(entity, load(entity, record_id)).id  # where it is, to lock in order
+    plan_id = plan_of(entity, load(user, entity, record_id)).id  # where it is, to lock in order
     editable_plan(user, plan_id, exclusive=entity == "plan")
     if with_project and entity == "indicator":
-        project_id = load(entity, record_id).project_id
+        project_id = load(user, entity, record_id).project_id
         _locking(Project.select(Project.id).where(Project.id == project_id), Project).first()
-    record = load(entity, record_id, for_update=entity != "plan")
+    record = load(user, entity, record_id, for_update=entity != "plan")
     if plan_of(entity, record).id != plan_id:  # moved meanwhile: not the record asked for
         raise NotFound(f"{entity} {record_id}")
     return record
 
 
-def find(entity, record_id, for_update=False):
-    """A record by id, deleted or not (a history names deleted rows too); or NotFound."""
+def find(user, entity, record_id, for_update=False):
+    """A record by id, deleted or not (a history names deleted rows too); NotFound, or
+    OutOfScope when `user` may not read its plan."""
     model = model_of(entity)
     query = model.select().where(model.id == record_id)
     record = (_locking(query, model) if for_update else query).first()
     if record is None:
         raise NotFound(f"{entity} {record_id}")
+    scope.check(user, plan_of(entity, record).department_id, f"{entity} {record_id}")
     return record
 
 
@@ -145,7 +151,7 @@ def plan_of(entity, record):
     return record.project.plan
 
 
-def scope(entity, record):
+def filed_under(entity, record):
     """(plan id, project id or None) that a record's changes are filed under."""
     if entity == "plan":
         return record.id, None

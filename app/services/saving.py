@@ -15,7 +15,7 @@ from app.domain.fields import FIELDS, FieldError, as_text, check_together, parse
 from app.domain.permissions import can_edit
 from app.services.errors import Forbidden
 from app.services.history import record_change, step
-from app.services.records import load, load_for_edit, plan_of, scope
+from app.services.records import filed_under, load, load_for_edit, plan_of
 
 
 @dataclass
@@ -46,7 +46,7 @@ def save_cell(user, record_id, edit):
         except FieldError as error:
             errors[name] = str(error)
     if errors:  # nothing will be written: no transaction, no wait for the other writers
-        record = load(entity, record_id)
+        record = load(user, entity, record_id)
         if not can_edit(user, plan_of(entity, record)):  # refused before any word on the values
             raise Forbidden(f"{entity} {record_id}")
         return Outcome(422, record, dict(edit.typed), dict(edit.seen), errors)
@@ -70,7 +70,7 @@ def save_cell(user, record_id, edit):
             outcome.status = 422
             return outcome
 
-        written, where = [], scope(entity, record)
+        written, where = [], filed_under(entity, record)
         for name in changed:
             old = getattr(record, name)
             if version(old) == version(parsed[name]):

@@ -90,6 +90,12 @@ def reads(user, department_id):
     return known[department_id]
 
 
+def reads_code(user, code):
+    """Whether `user` reads the plans of the department with `code` (False: none has it)."""
+    department_id = Department.select(Department.id).where(Department.code == code).scalar()
+    return department_id is not None and reads(user, department_id)
+
+
 def check(user, department_id, what):
     """Nothing when `user` reads the department's plans; else OutOfScope(`what`)."""
     if not reads(user, department_id):

@@ -1,4 +1,5 @@
-"""Searching the city: project names, project codes and 三级 indicator names, across every plan.
+"""Searching the city: project names, project codes and 三级 indicator names, across every plan
+the user reads (the reading scope is in both queries' WHERE: app/services/scope.py).
 
 A case-insensitive substring match (LIKE, with the query's own % _ and \\ escaped, so they
 match themselves), over the rows that are not deleted; at most `LIMIT` hits, grouped by plan.
@@ -7,6 +8,7 @@ match themselves), over the rows that are not deleted; at most `LIMIT` hits, gro
 from dataclasses import dataclass, field
 
 from app.models import Department, Indicator, Plan, Project
+from app.services import scope
 
 LIMIT = 200
 MAX_QUERY = 200  # characters; a longer query is refused with a message, not run
@@ -42,8 +44,9 @@ class Results:
     more: bool  # whether there were more than LIMIT
 
 
-def search(query, limit=LIMIT):
-    """The projects and indicators whose name (or a project's code) contains `query`."""
+def search(user, query, limit=LIMIT):
+    """The projects and indicators of the plans `user` reads whose name (or a project's code)
+    contains `query`."""
     query = (query or "").strip()
     if not query:
         return Results([], 0, False)
@@ -62,6 +65,7 @@ def search(query, limit=LIMIT):
         .order_by(*order)
         .limit(limit + 1)
     )
+    projects = scope.within(projects, user, Plan.department)
     indicators = (
         Indicator.select(Indicator, Project, Plan, Department)
         .join(Project)
@@ -76,6 +80,7 @@ def search(query, limit=LIMIT):
         .order_by(*order, Indicator.position, Indicator.id)
         .limit(limit + 1)
     )
+    indicators = scope.within(indicators, user, Plan.department)
     hits = [_project_hit(project, query) for project in projects]
     hits += [Hit(i.project, i, "indicator", split_match(i.name, query)) for i in indicators]
     # Both lists come in the same order; merged, their first `limit` are the first of all.

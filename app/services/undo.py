@@ -165,7 +165,7 @@ def _apply(user, plan_id, target, direction):
     for change in ordered:
         key = (change.entity, change.record_id)
         if key not in records:
-            records[key] = _record(change, verb)
+            records[key] = _record(user, change, verb)
         record = records[key]
         if change.action == "move":
             moves.append((change, record))
@@ -298,9 +298,9 @@ def _what(change):
     return f"{verb}了{ENTITY_NAMES.get(change.entity, '')}“{name}”"
 
 
-def _record(change, verb):
+def _record(user, change, verb):
     try:
-        record = find(change.entity, change.record_id, for_update=change.entity != "plan")
+        record = find(user, change.entity, change.record_id, for_update=change.entity != "plan")
     except NotFound:  # a row removed for good
         raise CannotUndo(f"这一步改过的记录已不存在，不能{verb}") from None
     return record

@@ -258,7 +258,7 @@ def _load(entity, record_id, group):
     record or the group does not exist."""
     if group not in groups(entity):
         raise NotFound(f"{entity}.{group}")
-    record = load(entity, record_id)
+    record = load(g.user, entity, record_id)
     return record, can_edit(g.user, plan_of(entity, record))
 
 

@@ -91,7 +91,7 @@ def _added(plan, place, create):
 @bp.post("/projects/<int:project_id>/comments")
 def add(project_id):
     """A reviewer's comment on the project, one of its rows, or a cell of either (`field`)."""
-    project = live_project(project_id)
+    project = live_project(g.user, project_id)
     require(can_comment(g.user, project.plan))
     try:
         indicator_id, field = _int("indicator_id"), request.form.get("field", "")
@@ -110,7 +110,7 @@ def add_to_plan(plan_id):
     """A reviewer's comment on a section of the plan's narrative (`field`)."""
     field = request.form.get("field", "")
     try:
-        plan = comments.check_place(Place(plan_id, field=field))
+        plan = comments.check_place(g.user, Place(plan_id, field=field))
     except PlaceError as error:
         return _bad_place(error)
     require(can_comment(g.user, plan))
@@ -125,8 +125,8 @@ def add_to_plan(plan_id):
 
 
 def _thread_plan(comment_id):
-    comment = comments.find(comment_id)
-    return comment, comments.plan_of_thread(comment)
+    comment = comments.find(g.user, comment_id)
+    return comment, comments.plan_of_thread(g.user, comment)
 
 
 @bp.post("/comments/<int:comment_id>/replies")
@@ -162,11 +162,11 @@ def place():
         project_id, indicator_id = _int("project"), _int("indicator")
         plan_id = _int("plan")
         if project_id is not None:
-            plan_id = live_project(project_id).plan_id
+            plan_id = live_project(g.user, project_id).plan_id
         if plan_id is None:
             raise PlaceError("意见没有说明针对哪个计划或项目。")
         at = Place(plan_id, project_id, indicator_id, request.args.get("field", ""))
-        plan = comments.check_place(at)
+        plan = comments.check_place(g.user, at)
     except PlaceError as error:
         return _bad_place(error)
     return render_template(

@@ -85,7 +85,7 @@ def correct(department_id):
 @bp.get("/plans/<int:plan_id>/delete")
 def confirm_delete(plan_id):
     """Ask to confirm the deletion of a plan, and why."""
-    return _confirm(plan_by_id(plan_id))
+    return _confirm(plan_by_id(g.user, plan_id))
 
 
 def _confirm(plan, status=200, error=None, reason=""):
@@ -104,7 +104,7 @@ def _confirm(plan, status=200, error=None, reason=""):
 def delete(plan_id):
     """Delete a plan created by mistake (restorable from this page); refused without a reason
     or for a plan ever approved."""
-    plan = plan_by_id(plan_id)
+    plan = plan_by_id(g.user, plan_id)
     reason = request.form.get("reason", "")
     try:
         plan = delete_plan(g.user, plan_id, reason)

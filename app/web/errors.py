@@ -3,16 +3,18 @@
 An htmx request is never answered with a page to swap into a cell: its message goes in an
 HX-Trigger toast (static/app.js shows it) and the cell stays as it was. A service's NotFound is
 a 404 and its Forbidden a 403, wherever they are raised; a page asked for under a department's
-former code is sent on to its current one (links.renamed_address). No stack trace or SQL ever
-reaches the browser.
+former code is sent on to its current one (links.renamed_address). A plan out of the user's
+reading scope (OutOfScope) is answered exactly as one that does not exist, and the attempt is
+logged (app/services/refusals.py). No stack trace or SQL ever reaches the browser.
 """
 
 import logging
 
-from flask import current_app, redirect, render_template
+from flask import current_app, g, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from app.services.errors import DatabaseError, Forbidden, NotFound, cannot_write
+from app.services import refusals
+from app.services.errors import DatabaseError, Forbidden, NotFound, OutOfScope, cannot_write
 from app.web import hx
 from app.web.hx import htmx
 from app.web.links import renamed_address
@@ -62,6 +64,14 @@ def register(app):
     @app.errorhandler(404)
     @app.errorhandler(NotFound)
     def not_found(error):
+        if isinstance(error, OutOfScope):
+            user = g.get("user")
+            refusals.record(
+                user.username if user else "",
+                request.remote_addr or "",
+                request.method,
+                request.full_path.rstrip("?"),
+            )
         moved = renamed_address()
         if moved:  # not permanent: the former code may be given to another department
             return redirect(moved, code=302)

@@ -2,7 +2,7 @@
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, g
 
 from app.services.exporting import export
 from app.services.plans import find_plan, live_project
@@ -30,7 +30,7 @@ def _download(data, name, kind):
 @bp.get("/plans/<department_code>/<int:year>/export.<kind>")
 def plan(department_code, year, kind):
     """The whole plan: the narrative, then every project's table."""
-    found = find_plan(department_code, year)
+    found = find_plan(g.user, department_code, year)
     name = f"{found.department.code}{found.department.name}{year}年绩效目标"
     return _download(export(found, kind), name, kind)
 
@@ -38,6 +38,6 @@ def plan(department_code, year, kind):
 @bp.get("/projects/<int:project_id>/export.<kind>")
 def project(project_id, kind):
     """One project's 预算项目绩效表."""
-    found = live_project(project_id)
+    found = live_project(g.user, project_id)
     name = f"{found.plan.department.name}{found.plan.year}年{found.name or found.code}绩效表"
     return _download(export(found.plan, kind, [found]), name, kind)

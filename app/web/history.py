@@ -21,7 +21,7 @@ from app.services.history import (
     restore,
 )
 from app.services.plans import find_plan, plan_by_id
-from app.services.records import find, scope
+from app.services.records import filed_under, find
 from app.web.access import require
 from app.web.links import plan_url
 
@@ -122,7 +122,7 @@ def cell_history_url(entity, record_id, field):
 @bp.get("/plans/<department_code>/<int:year>")
 def for_plan(department_code, year):
     """The changes of a plan and all its projects, newest first, a page at a time."""
-    plan = find_plan(department_code, year)
+    plan = find_plan(g.user, department_code, year)
     address = ("history.for_plan", {"department_code": plan.department.code, "year": plan.year})
     return _page(plan, None, "修改记录", changes_of(plan), address)
 
@@ -131,8 +131,8 @@ def for_plan(department_code, year):
 def for_project(project_id):
     """The changes of one project and its rows, newest first, a page at a time (a deleted
     project's too)."""
-    project = find("project", project_id)
-    plan = plan_by_id(project.plan_id)  # NotFound when the plan is deleted
+    project = find(g.user, "project", project_id)
+    plan = plan_by_id(g.user, project.plan_id)  # NotFound when the plan is deleted
     address = ("history.for_project", {"project_id": project.id})
     return _page(plan, project, f"修改记录：{project.name}", changes_of(plan, project), address)
 
@@ -145,18 +145,18 @@ def for_cell(entity, record_id):
 
 
 def _record_page(entity, record_id, field, error=None):
-    record = find(entity, record_id)  # deleted ones too
-    plan_id, project_id = scope(entity, record)
+    record = find(g.user, entity, record_id)  # deleted ones too
+    plan_id, project_id = filed_under(entity, record)
     fields = groups(entity).get(field, (field,)) if field else None
     found = changes_of(plan_id, project_id, entity, record_id, fields)
-    project = find("project", project_id) if project_id else None
+    project = find(g.user, "project", project_id) if project_id else None
     label = (
         ENTITIES.get(entity, entity) + "“" + (getattr(record, "name", "") or str(record.id)) + "”"
     )
     if field and field in FIELDS.get(entity, {}):
         label += "的" + FIELDS[entity][field].label
     page = _page(
-        plan_by_id(plan_id),
+        plan_by_id(g.user, plan_id),
         project,
         f"修改记录：{label}",
         found,
@@ -171,7 +171,7 @@ def _record_page(entity, record_id, field, error=None):
 def restore_change(change_id):
     """Undo one change: the field's earlier value back, or a deleted row back. A restore that
     cannot be made answers 422 with the record's history and the reason above it."""
-    recorded = find_change(change_id)
+    recorded = find_change(g.user, change_id)
     require(can_edit(g.user, recorded.plan))
     try:
         restore(g.user, recorded)

@@ -19,7 +19,7 @@ _CODE, _YEAR = "--code--", 987654321  # stand-ins, put into each address by `_pl
 @bp.get("/")
 def index():
     """Every plan of the city (or those in `?status=`), with the user's own tasks on top."""
-    listed = overview(request.args.get("status"))
+    listed = overview(g.user, request.args.get("status"))
     every_plan = None if listed.status else [line.plan for line in listed.lines]
     return render_template(
         "home/index.html",

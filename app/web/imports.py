@@ -9,6 +9,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from app.domain.document import MalformedDocument
 from app.domain.permissions import can_start_plans
 from app.services import uploads
+from app.services.errors import Forbidden
 from app.services.importing import ImportRefused
 from app.services.plans import departments
 from app.web.access import require
@@ -56,6 +57,8 @@ def upload():
         )  # fmt: skip
     except MalformedDocument as error:
         return _form(f"未导入，数据库未作任何改动。{file.filename}：{error}", 422)
+    except Forbidden:  # the same words whether that department exists or not
+        return _form(f"未导入，数据库未作任何改动。{file.filename}：只能导入本部门的绩效目标", 403)
     return redirect(url_for("imports.show", token=token), code=303)
 
 

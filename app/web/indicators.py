@@ -22,7 +22,7 @@ bp = Blueprint("indicators", __name__)
 
 def _live_indicator(indicator_id):
     """A live indicator of a live project, with its project and plan; 403 unless editable."""
-    indicator = load("indicator", indicator_id)
+    indicator = load(g.user, "indicator", indicator_id)
     require(can_edit(g.user, indicator.project.plan))
     return indicator
 
@@ -60,7 +60,7 @@ def _int(name):
 @bp.post("/projects/<int:project_id>/indicators")
 def add(project_id):
     """Add an empty indicator at the end of a 二级 (an empty slot included) and open it."""
-    project = live_project(project_id)
+    project = live_project(g.user, project_id)
     require(can_edit(g.user, project.plan))
     try:
         indicator = row_service.add(g.user, project.id, _int("category_id"))
@@ -112,8 +112,8 @@ def delete(indicator_id):
 @bp.post("/indicators/<int:indicator_id>/undelete")
 def undelete(indicator_id):
     """Bring back a deleted indicator (the toast's undo)."""
-    indicator = find("indicator", indicator_id)
-    project = live_project(indicator.project_id)
+    indicator = find(g.user, "indicator", indicator_id)
+    project = live_project(g.user, indicator.project_id)
     require(can_edit(g.user, project.plan))
     change = last_deletion("indicator", indicator.id)
     if change is None:

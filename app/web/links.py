@@ -1,8 +1,9 @@
 """Addresses of the pages that several blueprints and templates link to, and the element id
 of a cell group, which the page, its polling and undo all name the same way."""
 
-from flask import request, url_for
+from flask import g, request, url_for
 
+from app.services import scope
 from app.services.departments import current_code
 from app.web.hx import htmx
 
@@ -15,13 +16,15 @@ def plan_url(plan, endpoint="plans.show"):
 def renamed_address():
     """The page asked for (a plan's, its history, an export…) at its department's current code,
     when the request named a code the department had before a correction; else None. Only for
-    a page opened from a bookmark or an old link (GET), never for htmx."""
+    a page opened from a bookmark or an old link (GET), never for htmx, and only for a user who
+    reads that department: to anyone else the old address is a page that does not exist."""
     args = request.view_args or {}
     code = args.get("department_code")
     if code is None or request.method != "GET" or htmx:
         return None
     current = current_code(code)
-    if current is None:
+    user = g.get("user")
+    if current is None or user is None or not scope.reads_code(user, current):
         return None
     address = url_for(request.endpoint, **{**args, "department_code": current})
     query = request.query_string.decode()

@@ -15,7 +15,7 @@ bp = Blueprint("next_year", __name__, url_prefix="/plans")
 def create(department_code, year):
     """Copy a plan into the year after it and open the copy; 409 with a link when next
     year's plan is there already."""
-    plan = find_plan(department_code, year)
+    plan = find_plan(g.user, department_code, year)
     require(can_create_plan(g.user, plan.department_id))
     try:
         copied = start_next_year(g.user, plan.id)

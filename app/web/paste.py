@@ -77,7 +77,7 @@ def paste(project_id):
 def _forbidden(project_id):
     """Why the user may not paste into the plan now, as it is now."""
     try:
-        plan = live_project(project_id).plan
+        plan = live_project(g.user, project_id).plan
     except NotFound:
         return "这个项目已被删除"
     return why_refused(plan)

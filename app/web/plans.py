@@ -35,7 +35,7 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 @bp.get("/<department_code>/<int:year>")
 def show(department_code, year):
     """The plan's narrative, its projects with money and spending plan, and its status."""
-    plan = find_plan(department_code, year)
+    plan = find_plan(g.user, department_code, year)
     projects = list(plan.ordered_projects())
     return render_template(
         "plans/show.html",
@@ -60,7 +60,7 @@ def _counts(plan):
 def checks(department_code, year):
     """The plan as the bureau reviews it: every rule's findings, by project, each linked to
     its cell."""
-    plan = find_plan(department_code, year)
+    plan = find_plan(g.user, department_code, year)
     located = checking.located_findings(plan)
     by_project = {}
     for item in located:
@@ -97,7 +97,7 @@ def _cell_link(plan, item):
 @bp.get("/<department_code>/<int:year>/print")
 def print_all(department_code, year):
     """The whole plan in one print job: the narrative, then every project's table."""
-    plan = find_plan(department_code, year)
+    plan = find_plan(g.user, department_code, year)
     tables = [(p, *project_table(p)[:2]) for p in plan.ordered_projects()]
     return render_template("plans/print.html", plan=plan, tables=tables)
 
@@ -132,7 +132,7 @@ def new():
 @bp.post("/<department_code>/<int:year>/projects")
 def add_project(department_code, year):
     """Add an empty project at the end of the plan and open its page."""
-    plan = find_plan(department_code, year)
+    plan = find_plan(g.user, department_code, year)
     require(can_edit(g.user, plan))
     project = new_project(g.user, plan.id)
     flash("已新增项目，请填写项目编码、名称和各项内容。", "success")
@@ -143,7 +143,7 @@ def add_project(department_code, year):
 def review(department_code, year, action):
     """Submit a plan for review or start an 调整 of an approved one (its editors), or return
     or approve it (reviewers). Approving asks to be confirmed: it freezes the plan."""
-    plan = find_plan(department_code, year)
+    plan = find_plan(g.user, department_code, year)
     require(can_take_action(g.user, plan, action))
     if action == "approve" and request.form.get("confirm") != "yes":
         flash("批复前请勾选“已核对，确认批复”。批复后将保存为不可更改的版本。", "error")

@@ -20,7 +20,7 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 def show(project_id):
     """The official form of one project, every field editable in place for those who may,
     each 指标值 with last year's beside it (on screen)."""
-    project = live_project(project_id)
+    project = live_project(g.user, project_id)
     plan = project.plan
     categories, rows, open_counts = project_table(project)
     indicators = [row.indicator for row in rows if row.indicator]
@@ -69,7 +69,7 @@ def cell_address(c):
 @bp.post("/<int:project_id>/delete")
 def delete(project_id):
     """Delete a project (restorable from the plan's history) and go back to the plan."""
-    project = live_project(project_id)
+    project = live_project(g.user, project_id)
     require(can_edit(g.user, project.plan))
     delete_project(g.user, project.id)
     flash(f"已删除项目“{project.name}”。可在本年度的修改记录中恢复。", "success")

@@ -1,6 +1,6 @@
 """Search (GET /search?q=): project names, codes and indicator names across the city."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, g, render_template, request
 
 from app.services.search import LIMIT, MAX_QUERY, QueryTooLong, search
 
@@ -13,7 +13,7 @@ def index():
     query = request.args.get("q", "")
     error, results = None, None
     try:
-        results = search(query)
+        results = search(g.user, query)
     except QueryTooLong as refused:
         error = str(refused)
     return render_template(

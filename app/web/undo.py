@@ -43,11 +43,11 @@ def redo(department_code, year):
 
 
 def _answer(department_code, year, act):
-    plan = find_plan(department_code, year)
+    plan = find_plan(g.user, department_code, year)
     try:
         done = act(g.user, plan.id)
     except Forbidden:
-        plan = find_plan(department_code, year)  # as it is now: submitted meanwhile?
+        plan = find_plan(g.user, department_code, year)  # as it is now: submitted meanwhile?
         return _reply(plan, why_refused(plan, "不能修改，也不能撤销或重做"), 403)
     except undo_service.NothingToUndo as nothing:
         return _reply(plan, str(nothing), 200)

@@ -30,7 +30,7 @@ def deleted(app, seeded):
             account(), Change.get((Change.action == "edit") & (Change.plan == plan.id))
         ),
         lambda plan, thread: comments.reply(account(), thread.id, "回复"),
-        lambda plan, thread: comments.plan_of_thread(thread),
+        lambda plan, thread: comments.plan_of_thread(account(), thread),
         lambda plan, thread: delete_plan(account(), plan.id, "再删一次"),
         lambda plan, thread: load_for_edit(account(), "project", plan.ordered_projects()[0].id),
     ],

@@ -4,7 +4,7 @@ import pytest
 
 from app.models import Change, Indicator, Plan, Project
 from app.services import paste, rows, undo
-from app.services.errors import Forbidden, NotFound
+from app.services.errors import Forbidden, NotFound, OutOfScope
 from app.services.paste import PasteError
 from tests.conftest import account, database_snapshot
 
@@ -143,12 +143,16 @@ def test_nothing_to_paste_is_refused(plan):
         _paste(plan, "\r\n")
 
 
-@pytest.mark.parametrize("user", ["viewer", "other_editor", "reviewer"])
-def test_who_may_not_edit_the_plan_pastes_nothing(plan, user):
+@pytest.mark.parametrize(
+    ("user", "refusal"),
+    [("viewer", Forbidden), ("other_editor", OutOfScope), ("reviewer", Forbidden)],
+)
+def test_who_may_not_edit_the_plan_pastes_nothing(plan, user, refusal):
+    """Those who read the plan are refused; another department's editor does not even find it."""
     before = database_snapshot()
-    with pytest.raises(Forbidden):
+    with pytest.raises(refusal):
         _paste(plan, user=user)
-    with pytest.raises(Forbidden):
+    with pytest.raises(refusal):
         _paste(plan, user=user, preview=True)
     assert database_snapshot() == before
 

@@ -136,7 +136,6 @@ def test_the_whole_plans_print_checks_nothing(user):
         ("approved", "root", "已批复，不能修改"),
         ("draft", "viewer", "只读：您没有修改此计划的权限"),
         ("submitted", "reviewer", "只读：您没有修改此计划的权限"),
-        ("draft", "other_editor", "只读：您没有修改此计划的权限"),
         ("returned", "editor", None),
     ],
 )

@@ -3,7 +3,7 @@
 import pytest
 
 from app.models import Change, Comment, Plan
-from tests.conftest import logged_in, page_csrf_token
+from tests.conftest import logged_in, page_csrf_token, refused
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_a_reviewer_comments_on_a_row_and_everyone_sees_it(app, project):
 def test_only_reviewers_and_admins_comment(app, project, who):
     project, _ = project
     _, response = _post(app, who, f"/projects/{project.id}/comments", text="意见")
-    assert response.status_code == 403
+    assert response.status_code == refused(who)
     with app.app_context():
         assert Comment.select().count() == 0
 
@@ -54,7 +54,7 @@ def test_the_departments_editor_resolves_a_comment(app, project):
     with app.app_context():
         comment = Comment.get()
     for who in ("other_editor", "reviewer", "viewer"):
-        assert _post(app, who, f"/comments/{comment.id}/resolve")[1].status_code == 403
+        assert _post(app, who, f"/comments/{comment.id}/resolve")[1].status_code == refused(who)
     client, response = _post(app, "editor", f"/comments/{comment.id}/resolve")
     assert response.status_code == 303
     with app.app_context():

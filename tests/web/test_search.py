@@ -9,6 +9,7 @@ from app.db import database
 from app.models import Department, Indicator, Plan, Project
 from app.services.plans import create_plan, create_project
 from app.services.search import search
+from tests.conftest import account
 
 
 def _page(user, query):
@@ -137,6 +138,6 @@ def test_the_search_box_is_in_the_header_of_every_page(app, user):
 
 def test_the_service_stops_at_its_limit(app, seeded):
     with app.app_context():
-        results = search("科技", limit=2)
+        results = search(account(), "科技", limit=2)
         assert results.count == 2 and results.more
-        assert search("").groups == [] and not search(None).more
+        assert search(account(), "").groups == [] and not search(account(), None).more
