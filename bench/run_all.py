@@ -50,6 +50,7 @@ class Script:
 SCRIPTS = [
     Script("cell_saves.py", 180, ["--saves", "60"]),
     Script("city_pages.py", 180),
+    Script("scoped_home.py", 120),
     Script("office_files.py", 180, ["--projects", "60"]),
     Script("project_check.py", 60, ["--rounds", "5"]),
     Script("checks_city.py", 180, ["--departments", "20"]),
