@@ -46,6 +46,18 @@ def refusal(status, title, message, headers=None):
     return render_template("errors/400.html", title=title, message=message), status, headers
 
 
+def record_refused_read():
+    """Log the request being answered as a read refused out of the user's scope. For a view
+    that answers its own 404 (a JSON one) and so does not reach `not_found`."""
+    user = g.get("user")
+    refusals.record(
+        user.username if user else "",
+        request.remote_addr or "",
+        request.method,
+        request.full_path.rstrip("?"),
+    )
+
+
 def register(app):
     """Answer every refusal and failure in Chinese."""
     for error, (status, title, message) in MESSAGES.items():
@@ -65,13 +77,7 @@ def register(app):
     @app.errorhandler(NotFound)
     def not_found(error):
         if isinstance(error, OutOfScope):
-            user = g.get("user")
-            refusals.record(
-                user.username if user else "",
-                request.remote_addr or "",
-                request.method,
-                request.full_path.rstrip("?"),
-            )
+            record_refused_read()
         moved = renamed_address()
         if moved:  # not permanent: the former code may be given to another department
             return redirect(moved, code=302)

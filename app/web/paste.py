@@ -24,9 +24,10 @@ import re
 from flask import Blueprint, g, jsonify, request
 
 from app.services import paste as paste_service
-from app.services.errors import Forbidden, NotFound
+from app.services.errors import Forbidden, NotFound, OutOfScope
 from app.services.plans import live_project
 from app.web.access import why_refused
+from app.web.errors import record_refused_read
 
 bp = Blueprint("paste", __name__)
 
@@ -50,7 +51,9 @@ def paste(project_id):
             request.form.get("text", ""),
             preview=preview,
         )
-    except NotFound:
+    except NotFound as missing:
+        if isinstance(missing, OutOfScope):  # answered as a missing cell, but logged
+            record_refused_read()
         return _answer(404, message="找不到要粘贴到的单元格，请刷新页面后重试")
     except Forbidden:
         return _answer(403, message=_forbidden(project_id))

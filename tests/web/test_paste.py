@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.models import Indicator, Plan
+from app.models import Indicator, Plan, RefusedRead
 from app.services import rows
 from tests.conftest import Browserless, account, database_snapshot, logged_in, refused
 
@@ -133,7 +133,12 @@ def test_who_may_not_edit_the_plan_is_refused(app, table, username):
         assert response.status_code == refused(username)
         if username != "other_editor":  # a refused cell is no business of theirs
             assert response.json == {"message": "您没有修改这个计划的权限"}
+        else:  # answered as a cell that does not exist, and logged as a refused read
+            assert response.json == {"message": "找不到要粘贴到的单元格，请刷新页面后重试"}
     assert _snapshot(app) == before
+    with app.app_context():
+        logged = [row.url for row in RefusedRead.select().where(RefusedRead.username == username)]
+    assert logged == ([f"/projects/{project_id}/paste"] * 3 if username == "other_editor" else [])
 
 
 def test_a_submitted_plan_is_refused(app, table):
