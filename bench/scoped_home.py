@@ -96,8 +96,7 @@ def main():
             " SELECT u.id, d.id FROM user u, department d WHERE u.username = 'scope-reviewer'"
             f" AND d.code IN ({', '.join('?' * REVIEWED)})",
             codes[:REVIEWED],
-        )
-        site.db.commit()
+        )  # peewee commits a statement outside a transaction
         admin = site.person("scope-admin")
         while 'id="uncounted"' in admin.request("GET", "/")[1]:
             pass  # every plan's findings counted first, for everyone
