@@ -379,14 +379,16 @@ class LoginEvent(BaseModel):
 
 
 class RefusedRead(BaseModel):
-    """A page or fragment of a plan out of the user's reading scope, asked for and answered 404:
-    who, from where, when and which address; never what it holds (app/services/refusals.py)."""
+    """A page or fragment of a plan, project, indicator, comment… asked for and answered 404:
+    out of the user's reading scope (`out_of_scope`) or not there at all; who, from where, when
+    and which address, never what it holds (app/services/refusals.py)."""
 
     at = DateTimeField(default=datetime.datetime.now, index=True)
     username = CharField()
     address = CharField(default="")
     method = CharField(default="GET")
-    url = CharField()
+    url = TextField()
+    out_of_scope = BooleanField(default=True)
 
 
 class Comment(BaseModel):

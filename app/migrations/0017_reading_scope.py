@@ -1,11 +1,11 @@
 """Who reads what (issue 14): a department's 主管部门 (`department.parent_id`), the departments
 assigned to each reviewer (`reviewer_department`; none: every department, as before), and the
-log of reads refused for being out of scope (`refused_read`). Every existing department has no
+log of reads answered 404, out of scope or of nothing there (`refused_read`). Every existing department has no
 主管部门 and every reviewer no assignment, so everyone reads what they read before."""
 
 import datetime
 
-from peewee import CharField, DateTimeField, ForeignKeyField, Model
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, Model, TextField
 
 
 def up(migrator, db):
@@ -34,7 +34,8 @@ def up(migrator, db):
         username = CharField()
         address = CharField(default="")
         method = CharField(default="GET")
-        url = CharField()
+        url = TextField()
+        out_of_scope = BooleanField(default=True)
 
     db.create_tables([ReviewerDepartment, RefusedRead])
     parent = ForeignKeyField(

@@ -78,7 +78,18 @@ def check_place(user, place):
 
 
 def _live_row(place):
-    row = Indicator.get_or_none((Indicator.id == place.indicator_id) & Indicator.not_deleted())
+    """The place's row: NotFound unless it is a live row of the place's plan (whether a row of
+    another plan exists is not for this user to learn); PlaceError for another project's."""
+    row = (
+        Indicator.select(Indicator)
+        .join(Project)
+        .where(
+            (Indicator.id == place.indicator_id)
+            & Indicator.not_deleted()
+            & (Project.plan == place.plan_id)
+        )
+        .first()
+    )
     if row is None:
         raise NotFound(f"indicator {place.indicator_id}")
     if row.project_id != place.project_id:

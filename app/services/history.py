@@ -64,7 +64,7 @@ def step(undoes=None):
 
 def record_change(entity, record, action, field="", old=None, new=None, user="", where=None):
     """File one change in the history, in the step being recorded (else in a step of its own);
-    `where` is the record's `scope`, when already known."""
+    `where` is what `filed_under(entity, record)` would answer, when already known."""
     plan_id, project_id = where or filed_under(entity, record)
     current = _current.get()
     change = Change.create(

@@ -10,6 +10,7 @@ changed plan is approved.
 from app.db import database
 from app.domain.permissions import can_take_action
 from app.domain.workflow import STATUSES, WorkflowError, next_status, submit_blockers
+from app.services import scope
 from app.services.checking import check_plan
 from app.services.comments import open_count
 from app.services.errors import Forbidden
@@ -20,10 +21,12 @@ from app.services.versions import freeze
 
 def change_status(user, plan_id, action, reason=""):
     """Move a plan to the status an action leads to, as `user`; WorkflowError saying why not,
-    Forbidden when the user may not take the action. Returns the plan as it is now."""
+    Forbidden when the user may not take the action, OutOfScope (a NotFound) for a plan of a
+    department they do not read. Returns the plan as it is now."""
     reason = reason.replace("\r\n", "\n").strip()
     with database.atomic():
         plan = lock_plan(plan_id, exclusive=True)
+        scope.check(user, plan.department_id, f"plan {plan_id}")
         if not can_take_action(user, plan, action):
             raise Forbidden(f"{action} plan {plan_id}")
         target = next_status(plan.status, action, reason)

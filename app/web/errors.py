@@ -5,7 +5,8 @@ HX-Trigger toast (static/app.js shows it) and the cell stays as it was. A servic
 a 404 and its Forbidden a 403, wherever they are raised; a page asked for under a department's
 former code is sent on to its current one (links.renamed_address). A plan out of the user's
 reading scope (OutOfScope) is answered exactly as one that does not exist, and the attempt is
-logged (app/services/refusals.py). No stack trace or SQL ever reaches the browser.
+logged (app/services/refusals.py); so is a signed-in user's address of a page that names nothing,
+so that both answers take the same time. No stack trace or SQL ever reaches the browser.
 """
 
 import logging
@@ -46,15 +47,17 @@ def refusal(status, title, message, headers=None):
     return render_template("errors/400.html", title=title, message=message), status, headers
 
 
-def record_refused_read():
-    """Log the request being answered as a read refused out of the user's scope. For a view
-    that answers its own 404 (a JSON one) and so does not reach `not_found`."""
+def record_refused_read(out_of_scope=True):
+    """Log the request being answered 404: a read refused out of the user's scope, or (False)
+    an address of the site's pages that names nothing. Called by `not_found`, and by a view that
+    answers its own 404 (a JSON one)."""
     user = g.get("user")
     refusals.record(
         user.username if user else "",
         request.remote_addr or "",
         request.method,
         request.full_path.rstrip("?"),
+        out_of_scope,
     )
 
 
@@ -76,11 +79,15 @@ def register(app):
     @app.errorhandler(404)
     @app.errorhandler(NotFound)
     def not_found(error):
-        if isinstance(error, OutOfScope):
-            record_refused_read()
         moved = renamed_address()
         if moved:  # not permanent: the former code may be given to another department
             return redirect(moved, code=302)
+        if isinstance(error, OutOfScope):
+            record_refused_read()
+        elif g.get("user") and request.endpoint not in (None, "static"):
+            # A page's address naming nothing: logged as well, so that it takes the time of a
+            # refused read (an address matching no page, a missing static file: not logged).
+            record_refused_read(out_of_scope=False)
         return render_template("errors/404.html"), 404
 
     @app.errorhandler(DatabaseError)

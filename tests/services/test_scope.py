@@ -11,6 +11,7 @@ from app.services.errors import OutOfScope
 from app.services.overview import overview
 from app.services.plans import all_plans, create_plan, ensure_department, find_plan, status_counts
 from app.services.search import search
+from app.services.workflow import change_status
 from tests.conftest import PASSWORD
 
 
@@ -95,3 +96,16 @@ def test_the_home_page_reads_its_plans_in_one_query_with_the_scope_in_its_where(
         assert len(statements) == 1
         where = statements[0].split(" WHERE ", 1)[1]
         assert "WITH RECURSIVE" in where and '"parent_id"' in where
+
+
+def test_a_reviewer_cannot_review_a_department_not_assigned_even_through_the_service(app, city):
+    with app.app_context():
+        plan = find_plan(scope.COMMAND_LINE, "412001", 2021)
+        plan.status = "submitted"
+        plan.save()
+        section = _user("section", "reviewer", reviews=[city["405002"]])
+        with pytest.raises(OutOfScope):
+            change_status(section, plan.id, "return", "请补充指标")
+        assert find_plan(scope.COMMAND_LINE, "412001", 2021).status == "submitted"
+        culture = _user("culture", "reviewer", reviews=[city["412001"]])
+        assert change_status(culture, plan.id, "return", "请补充指标").status == "returned"
