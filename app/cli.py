@@ -203,16 +203,17 @@ def register(app):
 
     @app.cli.command("set-reviews")
     @click.argument("name")
-    @click.argument("codes", default="")
+    @click.argument("codes", required=False)
     @click.option("--none", "clear", is_flag=True, help="不再指定审核部门（审核全部部门）")
     def set_reviews_command(name, codes, clear):
-        """Set the departments a reviewer reviews (codes separated by commas); none: all."""
+        """Set the departments a reviewer reviews (codes separated by commas); "" or --none:
+        none, every department. Without either nothing is cleared by a forgotten argument."""
         user = accounts.user_named(name)
         if user is None:
             click.echo(f"没有用户 {name}", err=True)
             raise SystemExit(1)
-        if clear and codes.strip():
-            click.echo("--none 与部门编码不能同时使用", err=True)
+        if (codes is None and not clear) or (clear and (codes or "").strip()):
+            click.echo("请给出部门编码（以逗号分隔），或用 --none 不再指定（二者取一）", err=True)
             raise SystemExit(1)
         try:
             assigned = reviewers.set_reviews(user, "" if clear else codes)
