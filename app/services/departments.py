@@ -183,6 +183,7 @@ def set_parent_as(username, code, parent_code):
     """`set_parent`, filed under `username` (the command line: COMMAND_LINE)."""
     code, parent_code = clean_code(code), clean_code(parent_code)
     with database.atomic():
+        parents = _parents_locked()
         department = Department.get_or_none(Department.code == code)
         if department is None:
             raise DepartmentRefused(f"没有编码为 {code} 的部门")
@@ -193,7 +194,6 @@ def set_parent_as(username, code, parent_code):
                 raise DepartmentRefused(f"没有编码为 {parent_code} 的部门，主管部门未作修改")
             if parent.id == department.id:
                 raise DepartmentRefused(f"{code} 不能是自己的主管部门")
-            parents = dict(Department.select(Department.id, Department.parent).tuples())
             problem = parent_problem(department.id, parent.id, parents)
             if problem:
                 raise DepartmentRefused(f"{problem}：{parent_code} 是 {code} 的所属单位")
@@ -207,6 +207,17 @@ def set_parent_as(username, code, parent_code):
             department=department, field="parent", old=old, new=new, user=username
         )
         return old, new
+
+
+def _parents_locked():
+    """{department id: its parent's id} of every department, read under lock: on PostgreSQL two
+    administrators setting A over B and B over A at once would each see no loop; the rows
+    locked, the second waits and sees the first's. (SQLite: BEGIN IMMEDIATE keeps writers out.)
+    FOR NO KEY UPDATE leaves plans and users that merely point at a department free."""
+    query = Department.select(Department.id, Department.parent).order_by(Department.id)
+    if database.obj.for_update:
+        query = query.for_update("FOR NO KEY UPDATE")
+    return dict(query.tuples())
 
 
 def _called(department):
