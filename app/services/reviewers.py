@@ -10,7 +10,7 @@ whole list, naming the code, and the list stays as it was.
 from app.db import database
 from app.domain.departments import split_codes
 from app.domain.permissions import ROLE_TITLES, has_assigned_departments
-from app.models import Department, ReviewerDepartment
+from app.models import Department, ReviewerDepartment, User
 
 
 class ReviewsRefused(ValueError):
@@ -71,6 +71,10 @@ def set_reviews(user, codes):
 def write(user, codes):
     """Replace the list inside the caller's transaction (accounts.create_user's too); raise
     ReviewsRefused for a code no department has, so that the transaction writes nothing."""
+    if database.obj.for_update:
+        # PostgreSQL: two administrators replacing one list at once take turns (each would
+        # delete, then both insert the same rows). SQLite: BEGIN IMMEDIATE does it.
+        User.select(User.id).where(User.id == user.id).for_update("FOR NO KEY UPDATE").execute()
     departments = list(
         Department.select().where(Department.code.in_(codes)).order_by(Department.code)
     )

@@ -1,8 +1,12 @@
 """A reviewer's 审核部门 (app/services/reviewers.py): replaced as a whole, refused whole for an
 unknown code or a user who is not a reviewer, cleared when the role changes, given at creation."""
 
+import threading
+import time
+
 import pytest
 
+from app.db import database
 from app.models import ReviewerDepartment, User
 from app.services import accounts, reviewers, scope
 from app.services.plans import all_plans, ensure_department
@@ -99,3 +103,30 @@ def test_the_login_log_is_newest_first(app, city):
         newest, previous = accounts.login_log(2)
         assert (newest.username, newest.success, newest.address) == ("viewer", True, "10.0.0.8")
         assert (previous.username, previous.success) == ("editor", False)
+
+
+def test_two_administrators_setting_one_list_at_once_take_turns(app, city):
+    """Each replaces the whole list: the second waits for the first, then replaces it."""
+    holding, failures = threading.Event(), []
+
+    def first():
+        try:
+            with database.atomic():
+                reviewers.set_reviews(account("reviewer"), "405002 406001")
+                holding.set()
+                time.sleep(0.5)  # the second arrives meanwhile
+        except Exception as error:  # noqa: BLE001 (reported below)
+            failures.append(error)
+            holding.set()
+        finally:
+            database.close()
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert holding.wait(10)
+    with app.app_context():
+        reviewers.set_reviews(account("reviewer"), "406001 412001")
+    thread.join()
+    assert failures == []
+    with app.app_context():
+        assert _codes(reviewers.reviews_of(account("reviewer"))) == ["406001", "412001"]
