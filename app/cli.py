@@ -1,12 +1,14 @@
 """Command-line tasks under `flask --app wsgi …`: the database, imports and accounts.
 
 `init-db [--demo]`, `import FILE [--year] [--department CODE]`, `export --department CODE --year
-YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CODE] [--full-name 姓名]`,
-`set-password NAME`, `list-users`, `check --department CODE --year YYYY | --all [--format
+YYYY --format docx|xlsx -o FILE`, `create-user NAME --role ROLE [--department CODE] [--full-name 姓名]
+[--reviews CODE,CODE]` (a reviewer's 审核部门), `set-reviews NAME CODE,CODE | --none`,
+`set-password NAME`, `list-users` (with each reviewer's 审核部门), `check --department CODE --year YYYY | --all [--format
 text|json]` (the review rules), `targets [FILE] [--year]` (what each 指标值 says, as JSON), `backup [-o FILE] [--keep N]`,
 `restore FILE` (app/services/backups.py), `demo-city [--departments 100 --projects 30] [--seed N]
-[--force]` (a city of demo data: app/services/demo_city.py), `list-departments`, `department CODE
-[--code NEW] [--name NAME]` (show or correct one: app/services/departments.py), `delete-plan CODE
+[--force]` (a city of demo data: app/services/demo_city.py), `list-departments` (with each one's
+主管部门), `department CODE [--code NEW] [--name NAME]` (show or correct one:
+app/services/departments.py), `set-parent CODE PARENT | --none` (its 主管部门), `delete-plan CODE
 YEAR --reason WHY` and `restore-plan CODE YEAR` (a plan created by mistake).
 Messages are for the office's administrator, so they are in Chinese; a refused command exits
 with status 1 and says why. Passwords are read from standard input, never from the command
@@ -22,8 +24,8 @@ from flask import current_app
 
 from app.domain import targets
 from app.domain.document import MalformedDocument
-from app.domain.permissions import ROLES
-from app.services import accounts, backups, checking, demo_city, departments, scope
+from app.domain.permissions import ROLES, has_assigned_departments
+from app.services import accounts, backups, checking, demo_city, departments, reviewers, scope
 from app.services.errors import NotFound
 from app.services.exporting import export
 from app.services.importing import ImportRefused, import_file
@@ -179,17 +181,46 @@ def register(app):
     @click.option("--role", required=True, type=click.Choice(ROLES), help="角色")
     @click.option("--department", help="部门编码（填报人必填）")
     @click.option("--full-name", default="", help="姓名（可不填）")
-    def create_user_command(name, role, department, full_name):
+    @click.option(
+        "--reviews", default="", help="审核人的审核部门编码，以逗号分隔（不填：全部部门）"
+    )
+    def create_user_command(name, role, department, full_name, reviews):
         """Create a user; the password is read from standard input."""
         init_db()
         try:
             full_name = accounts.clean_full_name(full_name)  # before the password is asked for
+            problem = reviewers.refusal(role, reviewers.codes_of(reviews))
+            if problem:
+                raise accounts.AccountError(problem)
             password = _read_password(confirm=True)
-            user = accounts.create_user(name, role, password, department, full_name)
+            user = accounts.create_user(name, role, password, department, full_name, reviews)
         except accounts.AccountError as error:
             click.echo(f"未创建用户：{error}", err=True)
             raise SystemExit(1) from None
         click.echo(f"已创建用户 {user.username}（{role}）。")
+        if reviews.strip():
+            click.echo(f"审核部门：{_reviews_text(reviewers.reviews_of(user))}")
+
+    @app.cli.command("set-reviews")
+    @click.argument("name")
+    @click.argument("codes", required=False)
+    @click.option("--none", "clear", is_flag=True, help="不再指定审核部门（审核全部部门）")
+    def set_reviews_command(name, codes, clear):
+        """Set the departments a reviewer reviews (codes separated by commas); "" or --none:
+        none, every department. Without either nothing is cleared by a forgotten argument."""
+        user = accounts.user_named(name)
+        if user is None:
+            click.echo(f"没有用户 {name}", err=True)
+            raise SystemExit(1)
+        if (codes is None and not clear) or (clear and (codes or "").strip()):
+            click.echo("请给出部门编码（以逗号分隔），或用 --none 不再指定（二者取一）", err=True)
+            raise SystemExit(1)
+        try:
+            assigned = reviewers.set_reviews(user, "" if clear else codes)
+        except reviewers.ReviewsRefused as error:
+            click.echo(f"未修改：{error}", err=True)
+            raise SystemExit(1) from None
+        click.echo(f"{user.username} 的审核部门：{_reviews_text(assigned)}")
 
     @app.cli.command("set-password")
     @click.argument("name")
@@ -208,23 +239,50 @@ def register(app):
 
     @app.cli.command("list-users")
     def list_users_command():
-        """List the users with their roles, departments and 姓名 (when given)."""
-        for user in accounts.users():
+        """List the users with their roles, departments and 姓名 (when given), and each
+        reviewer's 审核部门."""
+        users = accounts.users()
+        reviews = reviewers.reviews_of_users(users)
+        for user in users:
             department = user.department.code if user.department else "-"
             state = "" if user.active else "（已停用）"
             name = f"\t{user.full_name}" if user.full_name else ""
-            click.echo(f"{user.username}\t{user.role}\t{department}{state}{name}")
+            assigned = ""
+            if has_assigned_departments(user.role):
+                assigned = "\t审核部门：" + _reviews_text(reviews[user.id], names=False)
+            click.echo(f"{user.username}\t{user.role}\t{department}{state}{name}{assigned}")
 
     @app.cli.command("list-departments")
     def list_departments_command():
-        """List the departments: code, name, plans (deleted ones apart) and users."""
+        """List the departments: code, name, plans (deleted ones apart), users, 主管部门."""
         for line in departments.lines():
             deleted = f"（另有已删除的 {line.deleted_plans} 个）" if line.deleted_plans else ""
             department = line.department
+            parent = f"\t主管部门 {department.parent.code}" if department.parent_id else ""
             click.echo(
                 f"{department.code}\t{department.name}\t计划 {line.plans} 个{deleted}\t"
-                f"用户 {line.users} 个"
+                f"用户 {line.users} 个{parent}"
             )
+
+    @app.cli.command("set-parent")
+    @click.argument("code")
+    @click.argument("parent", default="")
+    @click.option("--none", "clear", is_flag=True, help="不再有主管部门")
+    def set_parent_command(code, parent, clear):
+        """Set a department's 主管部门, whose users read its plans; --none: no 主管部门."""
+        if clear == bool(parent.strip()):
+            click.echo("请给出主管部门的编码，或用 --none 去掉主管部门（二者取一）", err=True)
+            raise SystemExit(1)
+        try:
+            changed = departments.set_parent_as(departments.COMMAND_LINE, code, parent or None)
+        except departments.DepartmentRefused as error:
+            click.echo(f"未修改：{error}", err=True)
+            raise SystemExit(1) from None
+        if changed is None:
+            click.echo("主管部门没有改动。")
+        else:
+            old, new = changed
+            click.echo(f"已修改{code}的主管部门：{old or '（无）'} → {new or '（无）'}")
 
     @app.cli.command("department")
     @click.argument("code")
@@ -241,7 +299,8 @@ def register(app):
             for change in departments.history(department):
                 title = departments.FIELD_TITLES.get(change.field, change.field)
                 when = change.at.strftime("%Y-%m-%d %H:%M")
-                click.echo(f"  {when} {change.user} {title}：{change.old} → {change.new}")
+                old, new = change.old or "（无）", change.new or "（无）"
+                click.echo(f"  {when} {change.user} {title}：{old} → {new}")
             return
         try:
             changed = departments.correct_as(
@@ -331,6 +390,13 @@ def register(app):
         if report.migrated:
             click.echo("已升级数据库结构：" + "、".join(report.migrated))
         click.echo(f"恢复前的数据库已另存为 {report.aside}。")
+
+
+def _reviews_text(assigned, names=True):
+    """A reviewer's 审核部门 as the commands print them: codes (and names), or 全部部门."""
+    if not assigned:
+        return "全部部门"
+    return "、".join(f"{d.code} {d.name}" if names else d.code for d in assigned)
 
 
 def _backups_folder():

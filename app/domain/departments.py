@@ -48,6 +48,13 @@ def name_problem(name):
     return None
 
 
+def split_codes(text):
+    """The codes of a typed list, cleaned, in order, each once: separated by commas, spaces,
+    顿号 or semicolons (half- or full-width), as a list is typed in Chinese or English."""
+    codes = (clean_code(part) for part in re.split(r"[\s,，、;；]+", text or ""))
+    return list(dict.fromkeys(code for code in codes if code))
+
+
 def parent_problem(department_id, parent_id, parents):
     """Why `parent_id` may not be the 主管部门 of `department_id`, in Chinese; None when it may.
     `parents`: {department id: its parent's id or None}, of every department. A department cannot

@@ -57,6 +57,11 @@ def is_role(role):
     return role in ROLES
 
 
+def has_assigned_departments(role):
+    """Whether a user of `role` is given a list of departments to review (审核部门): a reviewer."""
+    return role == REVIEWER
+
+
 def needs_department(role):
     """An editor works for one department; the other roles may have one or not."""
     return role == EDITOR

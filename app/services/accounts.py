@@ -25,9 +25,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from peewee import JOIN, Case, DatabaseError
 
 from app.db import cannot_write, database
-from app.domain.permissions import ROLE_TITLES, ROLES, is_role, keeps_admin, needs_department
+from app.domain.permissions import (
+    ROLE_TITLES,
+    ROLES,
+    has_assigned_departments,
+    is_role,
+    keeps_admin,
+    needs_department,
+)
 from app.domain.usernames import username_key, username_problem
 from app.models import Department, LoginEvent, LoginThrottle, User, UserSession
+from app.services import reviewers
 from app.services.errors import NotFound
 from app.services.prepared import TEXT, Prepared
 
@@ -125,20 +133,26 @@ def clean_full_name(full_name):
     return full_name
 
 
-def create_user(username, role, password, department_code=None, full_name=""):
-    """A new user; AccountError saying why not (a name like another's, a short password…)."""
+def create_user(username, role, password, department_code=None, full_name="", reviews=()):
+    """A new user; AccountError saying why not (a name like another's, a short password, a
+    department to review that does not exist…), nothing written. `reviews`: a reviewer's
+    审核部门, codes or a typed list (app/services/reviewers.py)."""
     problem = username_problem(username)
     if problem:
         raise AccountError(problem)
     username = unicodedata.normalize("NFKC", username).strip()
     full_name = clean_full_name(full_name)
     department = role_department(role, department_code)
+    reviews = reviewers.codes_of(reviews)
+    problem = reviewers.refusal(role, reviews)
+    if problem:
+        raise AccountError(problem)
     password_hash = hash_password(password)  # before the transaction: it takes a while
     with database.atomic():
         same = User.get_or_none(User.name_key == username_key(username))
         if same is not None:
             raise AccountError(f"用户名 {username} 已存在（与 {same.username} 视为同一个名字）")
-        return User.create(
+        user = User.create(
             username=username,
             full_name=full_name,
             name_key=username_key(username),
@@ -146,11 +160,17 @@ def create_user(username, role, password, department_code=None, full_name=""):
             department=department,
             password_hash=password_hash,
         )
+        try:
+            reviewers.write(user, reviews)
+        except reviewers.ReviewsRefused as error:  # rolls the new user back
+            raise AccountError(str(error)) from None
+        return user
 
 
 def update_user(admin, user, role, department_code, active, full_name=None):
     """An admin changes a user's role, department, 姓名 (None: unchanged) and whether they may
-    log in; AccountError saying why not (nobody disables or demotes themselves)."""
+    log in; AccountError saying why not (nobody disables or demotes themselves). A reviewer
+    made anything else loses their 审核部门 in the same transaction."""
     if not keeps_admin(admin, user, role, active):
         raise AccountError("不能停用自己或取消自己的管理员角色。")
     department = role_department(role, department_code)
@@ -161,6 +181,8 @@ def update_user(admin, user, role, department_code, active, full_name=None):
         if full_name is not None:
             user.full_name = full_name
         user.save(only=[User.role, User.department, User.full_name])
+        if not has_assigned_departments(role):
+            reviewers.clear(user)
         if active != user.active:
             set_active(user, active)
 
@@ -168,6 +190,19 @@ def update_user(admin, user, role, department_code, active, full_name=None):
 def users():
     """Every user with their department, by username."""
     return list(User.by_name())
+
+
+# The login log's reasons as 访问记录 words them (the log keeps the words of the server's log).
+LOGIN_REASONS = {
+    "throttled": "失败次数过多，暂时锁定",
+    "disabled": "账号已停用",
+    "bad credentials": "用户名或密码不正确",
+}
+
+
+def login_log(limit=100):
+    """The newest logins and failed logins, newest first (the 访问记录 page)."""
+    return list(LoginEvent.select().order_by(LoginEvent.id.desc()).limit(limit))
 
 
 USERS_PAGE = 100  # users on one page of 用户管理

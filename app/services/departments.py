@@ -1,5 +1,6 @@
 """The administrator's departments: each with its plans and users counted, correcting a
-department's code and name, and the history of those corrections.
+department's code and name, setting its 主管部门 (whose users read its plans:
+app/services/scope.py), and the history of those changes.
 
 Plans, users and exports refer to a department by id, so a corrected code or name shows
 everywhere at once: the plans' addresses (/plans/<code>/<year>), 首页, search, exports. What
@@ -11,16 +12,22 @@ old → new), not a plan's `Change`: it is the department's, whatever plans it h
 
 from dataclasses import dataclass
 
-from peewee import IntegrityError, fn
+from peewee import JOIN, IntegrityError, fn
 
 from app.db import database
-from app.domain.departments import clean_code, clean_name, code_problem, name_problem
+from app.domain.departments import (
+    clean_code,
+    clean_name,
+    code_problem,
+    name_problem,
+    parent_problem,
+)
 from app.domain.document import Notice
 from app.domain.permissions import can_manage_departments
 from app.models import Department, DepartmentChange, Plan, Upload, User
 from app.services.errors import Forbidden, NotFound
 
-FIELD_TITLES = {"code": "部门编码", "name": "部门名称"}
+FIELD_TITLES = {"code": "部门编码", "name": "部门名称", "parent": "主管部门"}
 # Who the history names for a correction made with `flask department` on the server: whoever
 # may run commands there is the site's administrator.
 COMMAND_LINE = "（命令行）"
@@ -49,9 +56,18 @@ def lines():
         (Plan.department == Department.id) & Plan.deleted()
     )
     users = User.select(fn.COUNT(User.id)).where(User.department == Department.id)
-    query = Department.select(
-        Department, plans.alias("plan_count"), deleted.alias("deleted_count"), users.alias("users")
-    ).order_by(Department.code)
+    parent = Department.alias()
+    query = (
+        Department.select(
+            Department,
+            parent,
+            plans.alias("plan_count"),
+            deleted.alias("deleted_count"),
+            users.alias("users"),
+        )
+        .join_from(Department, parent, JOIN.LEFT_OUTER, on=(Department.parent == parent.id))
+        .order_by(Department.code)
+    )
     return [Line(row, row.plan_count or 0, row.deleted_count or 0, row.users or 0) for row in query]
 
 
@@ -91,7 +107,7 @@ def follow_correction(document):
 
 
 def history(department):
-    """The corrections of a department's code and name, the latest first."""
+    """The corrections of a department's code and name and its 主管部门 set, the latest first."""
     return list(
         DepartmentChange.select()
         .where(DepartmentChange.department == department)
@@ -151,3 +167,59 @@ def _write(department, field, old, new, username):
     if field == "code":  # a file waiting for its import confirmed names the department by code
         Upload.update(department_code=new).where(Upload.department_code == old).execute()
     DepartmentChange.create(department=department, field=field, old=old, new=new, user=username)
+
+
+def set_parent(user, code, parent_code):
+    """Make the department of `parent_code` (None or '': none) the 主管部门 of the department of
+    `code`, as an administrator; returns (old, new) as the history words them, None when it
+    was so already. DepartmentRefused, nothing written, for an unknown department or parent,
+    the department itself, or one of its own units (the chain would never end)."""
+    if not can_manage_departments(user):
+        raise Forbidden(f"department {code}")
+    return set_parent_as(user.username, code, parent_code)
+
+
+def set_parent_as(username, code, parent_code):
+    """`set_parent`, filed under `username` (the command line: COMMAND_LINE)."""
+    code, parent_code = clean_code(code), clean_code(parent_code)
+    with database.atomic():
+        parents = _parents_locked()
+        department = Department.get_or_none(Department.code == code)
+        if department is None:
+            raise DepartmentRefused(f"没有编码为 {code} 的部门")
+        parent = None
+        if parent_code:
+            parent = Department.get_or_none(Department.code == parent_code)
+            if parent is None:
+                raise DepartmentRefused(f"没有编码为 {parent_code} 的部门，主管部门未作修改")
+            if parent.id == department.id:
+                raise DepartmentRefused(f"{code} 不能是自己的主管部门")
+            problem = parent_problem(department.id, parent.id, parents)
+            if problem:
+                raise DepartmentRefused(f"{problem}：{parent_code} 是 {code} 的所属单位")
+        if department.parent_id == (parent.id if parent else None):
+            return None
+        old = _called(department.parent) if department.parent_id else ""
+        department.parent = parent
+        department.save(only=[Department.parent])
+        new = _called(parent) if parent else ""
+        DepartmentChange.create(
+            department=department, field="parent", old=old, new=new, user=username
+        )
+        return old, new
+
+
+def _parents_locked():
+    """{department id: its parent's id} of every department, read under lock: on PostgreSQL two
+    administrators setting A over B and B over A at once would each see no loop; the rows
+    locked, the second waits and sees the first's. (SQLite: BEGIN IMMEDIATE keeps writers out.)
+    FOR NO KEY UPDATE leaves plans and users that merely point at a department free."""
+    query = Department.select(Department.id, Department.parent).order_by(Department.id)
+    if database.obj.for_update:
+        query = query.for_update("FOR NO KEY UPDATE")
+    return dict(query.tuples())
+
+
+def _called(department):
+    """A department as the history of a 主管部门 names it: code and name."""
+    return f"{department.code} {department.name}"

@@ -1,6 +1,7 @@
-"""The admin's page of departments (部门管理): every department with its plans and users,
-correcting a department's code and name (with their history), deleting a plan created by
-mistake (after a confirmation, with a reason) and restoring a deleted plan."""
+"""The admin's page of departments (部门管理): every department with its plans and users and its
+主管部门 (set here: its users read the department's plans), correcting a department's code and
+name (with their history), deleting a plan created by mistake (after a confirmation, with a
+reason) and restoring a deleted plan."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
@@ -32,9 +33,38 @@ def _admins_only():
 @bp.get("/")
 def index():
     """Every department with its plans and users counted, and the deleted plans to restore."""
-    return render_template(
-        "departments/index.html", lines=departments.lines(), deleted=deleted_plans()
+    return _index()
+
+
+def _index(status=200, parent_error=None):
+    """The page; `parent_error`: (department id, message, what was typed) for a refused 主管部门."""
+    page = render_template(
+        "departments/index.html",
+        lines=departments.lines(),
+        deleted=deleted_plans(),
+        parent_error=parent_error,
+        code_length=CODE_LENGTH,
     )
+    return page, status
+
+
+@bp.post("/<int:department_id>/parent")
+def set_parent(department_id):
+    """Set or remove a department's 主管部门 (by its code); a refusal shows the page again with
+    the message beside the field, nothing changed."""
+    department = departments.department_by_id(department_id)
+    typed = request.form.get("parent", "")
+    try:
+        changed = departments.set_parent(g.user, department.code, typed or None)
+    except departments.DepartmentRefused as error:
+        return _index(422, (department.id, str(error), typed))
+    if changed is None:
+        flash(f"{department.code} {department.name}的主管部门没有改动。", "success")
+    else:
+        old, new = changed
+        said = f"{old or '（无）'} → {new or '（无）'}"
+        flash(f"已修改{department.code} {department.name}的主管部门：{said}", "success")
+    return redirect(url_for("departments.index", _anchor=f"department-{department.id}"), code=303)
 
 
 def _show(department, status=200, error=None, typed=None):

@@ -1,5 +1,6 @@
-"""The admin's page of users: create, change 姓名, role and department, disable, set a password;
-and the last backup of the database, with a warning when there is none from the last day.
+"""The admin's page of users: create, change 姓名, role and department, disable, set a password,
+give a reviewer the departments they review (审核部门); the last backup of the database, with a
+warning when there is none from the last day; and 访问记录, the refused reads and the logins.
 
 Users are listed a page at a time (accounts.USERS_PAGE, by username). The departments are listed
 once in the page (the new-user form's chooser); each user's chooser carries only the user's own
@@ -11,12 +12,19 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 
-from app.domain.permissions import ROLE_TITLES, ROLES, can_manage_users
-from app.services import accounts, backups
+from app.domain.permissions import (
+    ROLE_TITLES,
+    ROLES,
+    can_manage_users,
+    has_assigned_departments,
+)
+from app.services import accounts, backups, refusals, reviewers
 from app.services.plans import departments
 from app.web.access import require
 
 bp = Blueprint("users", __name__, url_prefix="/users")
+
+LOG_LINES = 200  # of each log on 访问记录: the newest
 
 
 @bp.before_request
@@ -24,7 +32,8 @@ def _admins_only():
     require(can_manage_users(g.user))
 
 
-def _page(status=200, errors=None, typed=None):
+def _page(status=200, errors=None, typed=None, review_error=None):
+    """The page; `review_error`: (user id, message, what was typed) for a refused 审核部门."""
     last = backups.last_backup(backups.folder_of(current_app.instance_path))
     users, later, earlier = accounts.users_page(_cursor().get("after"), _cursor().get("before"))
     return (
@@ -38,6 +47,9 @@ def _page(status=200, errors=None, typed=None):
             base=url_for("users.index"),
             place=_place(),
             locked=accounts.locked_accounts(),
+            reviews=reviewers.reviews_of_users(users),
+            reviewing={user.id for user in users if has_assigned_departments(user.role)},
+            review_error=review_error,
             departments=departments(),
             roles=[(role, ROLE_TITLES[role]) for role in ROLES],
             errors=errors or [],
@@ -83,6 +95,7 @@ def create():
             form.get("password", ""),
             form.get("department") or None,
             form.get("full_name", ""),
+            form.get("reviews", ""),
         )
     except accounts.AccountError as error:
         return _page(422, [str(error)], {k: v for k, v in form.items() if k != "password"})
@@ -108,6 +121,33 @@ def update(user_id):
     else:
         flash(f"已更新用户 {user.username}。", "success")
     return _back()
+
+
+@bp.post("/<int:user_id>/reviews")
+def reviews(user_id):
+    """Replace the departments a reviewer reviews (codes typed in a list; none: all); a
+    refusal shows the page again with the message beside the field, nothing changed."""
+    user = accounts.user_by_id(user_id)
+    typed = request.form.get("reviews", "")
+    try:
+        assigned = reviewers.set_reviews(user, typed)
+    except reviewers.ReviewsRefused as error:
+        return _page(422, review_error=(user.id, str(error), typed))
+    said = "、".join(department.code for department in assigned) or "全部部门"
+    flash(f"{user.username} 的审核部门：{said}。", "success")
+    return _back()
+
+
+@bp.get("/log")
+def log():
+    """访问记录: the newest reads refused as out of the reader's scope, and the newest logins."""
+    return render_template(
+        "users/log.html",
+        refused=refusals.recent(LOG_LINES),
+        logins=accounts.login_log(LOG_LINES),
+        reasons=accounts.LOGIN_REASONS,
+        lines=LOG_LINES,
+    )
 
 
 @bp.post("/<int:user_id>/unlock")

@@ -38,6 +38,21 @@ def test_the_users_page_lines_its_fields_up_under_chinese_headers(app, seeded, l
     expect(row.locator('input[name="full_name"]')).to_have_value("钱七")
 
 
+def test_a_reviewers_departments_are_typed_under_their_header(app, seeded, live_server, page):
+    page.goto(live_server + "/users/")
+    header = page.locator("#users thead th", has_text="审核部门").bounding_box()
+    row = page.locator("#users tbody tr", has_text="reviewer")
+    field = row.locator('input[name="reviews"]')
+    box = field.bounding_box()
+    assert header["x"] <= box["x"] and box["x"] + box["width"] <= header["x"] + header["width"]
+    expect(row.locator(".assigned")).to_have_text("全部部门")
+    field.fill("406001、405002")
+    row.get_by_role("button", name="设置reviewer的审核部门").click()
+    expect(page.locator(".flash.success")).to_contain_text("reviewer 的审核部门：405002、406001")
+    expect(row.locator(".assigned")).to_have_text("405002 唐山市科学技术协会、406001 某市档案馆")
+    expect(field).to_have_value("405002、406001")
+
+
 def test_a_users_department_chooser_offers_every_department(app, seeded, live_server, page):
     page.goto(live_server + "/users/")
     everyone = page.locator("#department option").all_inner_texts()

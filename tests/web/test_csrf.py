@@ -2,7 +2,7 @@
 
 import pytest
 
-from app.models import MODELS, Plan
+from app.models import MODELS, Plan, User
 from tests.conftest import CACHES, database_snapshot
 
 
@@ -11,6 +11,10 @@ def _ids(app):
         plan = Plan.get()
         project = plan.ordered_projects()[0]
         return plan, project, project.ordered_indicators()[0]
+
+
+def _reviewer_id():
+    return User.get(User.username == "reviewer").id
 
 
 def _requests(plan, project, indicator):
@@ -34,6 +38,8 @@ def _requests(plan, project, indicator):
         ("POST", f"/projects/{project.id}/delete", {}),
         ("POST", "/history/1/restore", {}),
         ("POST", "/users/1/unlock", {}),
+        ("POST", f"/users/{_reviewer_id()}/reviews", {"reviews": "406001"}),
+        ("POST", f"/departments/{plan.department_id}/parent", {"parent": "406001"}),
         ("POST", "/imports/", {"year": "2022"}),
         ("POST", "/imports/some-token", {"fingerprint": "x", "apply": "x"}),
         ("POST", "/imports/some-token/cancel", {}),
@@ -42,8 +48,8 @@ def _requests(plan, project, indicator):
 
 @pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "form"])
 def test_every_state_change_without_the_token_is_refused(app, user, htmx):
-    requests = _requests(*_ids(app))
     with app.app_context():
+        requests = _requests(*_ids(app))
         before = database_snapshot()
     for method, url, data in requests:
         response = user._send(method, url, data, token=False, htmx=htmx)
