@@ -140,7 +140,8 @@ def reviews(user_id):
 
 @bp.get("/log")
 def log():
-    """访问记录: the newest reads refused as out of the reader's scope, and the newest logins."""
+    """访问记录: the newest reads refused as out of the reader's scope (and addresses naming
+    nothing), and the newest logins."""
     return render_template(
         "users/log.html",
         refused=refusals.recent(LOG_LINES),

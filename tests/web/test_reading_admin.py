@@ -120,11 +120,16 @@ def test_the_access_log_shows_another_users_refused_read_as_text(app, site, clie
     other = logged_in(app, app.test_client(), "other_editor")
     assert other.get("/plans/405002/2021").status_code == 404
     assert other.get(HOSTILE).status_code == 404
+    assert other.get("/plans/405002/2099").status_code == 404  # no such plan
     page = _text(client.get("/users/log"))
     assert "<script>alert(1)</script>" not in page
     assert html.escape(HOSTILE, quote=False) in page
     refused = re.findall(r'<tr id="refused-read-\d+">(.*?)</tr>', page, re.S)
-    assert any("other_editor" in row and "/plans/405002/2021" in row for row in refused)
+    assert any(
+        "other_editor" in row and "/plans/405002/2021<" in row and "无权查看" in row
+        for row in refused
+    )
+    assert any("/plans/405002/2099<" in row and "不存在" in row for row in refused)
     logins = re.findall(r'<tr id="login-\d+"[^>]*>(.*?)</tr>', page, re.S)
     assert any("other_editor" in row and "成功" in row for row in logins)
     assert 'href="/users/log"' in _text(client.get("/users/"))
