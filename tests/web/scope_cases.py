@@ -36,7 +36,7 @@ from app.models import (
     ReviewerDepartment,
 )
 from app.services import accounts, comments, uploads
-from app.services.importing import import_document
+from app.services.importing import ImportRefused, import_document
 from app.services.rows import delete as delete_row
 from app.services.saving import save_cell
 from app.services.setup import DEMO_FILE, init_db
@@ -66,12 +66,13 @@ USERS = {
     "other_editor": ("editor", OTHER, ()),
     "other_viewer": ("viewer", OTHER, ()),
     "section": ("reviewer", None, (OTHER,)),  # a section of the bureau: 406001 only
+    "own_section": ("reviewer", None, (OWN,)),  # the section 405002 is assigned to
     "reviewer": ("reviewer", None, ()),  # no assignment: reviews every department
     "viewer": ("viewer", None, ()),  # the bureau's leaders
     "root": ("admin", None, ()),
 }
 # Who reads 405002's plan (the department every case is built for) and who does not.
-INSIDE = ("editor", "own_viewer", "reviewer", "viewer", "root")
+INSIDE = ("editor", "own_viewer", "own_section", "reviewer", "viewer", "root")
 OUTSIDE = ("other_editor", "other_viewer", "section")
 
 STATES = ("draft", "submitted", "returned", "approved", "adjusting")
@@ -142,7 +143,7 @@ def set_state(world, state):
     ids = world[OWN]
     try:
         _, report = uploads.preview(accounts.user_named("editor"), ids["token"])
-    except Exception:  # a plan in review refuses imports: nothing to confirm
+    except ImportRefused:  # a plan in review or approved takes no import: nothing to confirm
         ids["fingerprint"], ids["apply"] = "", []
     else:
         ids["fingerprint"] = uploads.fingerprint(report)

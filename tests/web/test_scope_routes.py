@@ -181,6 +181,7 @@ READS = {
     "other_editor": (OTHER,),
     "other_viewer": (OTHER,),
     "section": (OTHER,),
+    "own_section": (OWN,),
     "reviewer": (OWN, OTHER),
     "viewer": (OWN, OTHER),
     "root": (OWN, OTHER),
