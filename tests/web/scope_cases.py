@@ -3,9 +3,11 @@
 tests/web/test_scope_routes.py and tests/web/test_scope_matrix.py read this module: the world
 (`build_world`), who is who in it (`USERS`), each route as a `Case` (how to build its address
 for a department's objects or for objects that do not exist, what it posts, who may do it in
-which status, and what it answers then), and `EXEMPT`, the routes without an object, each with
-the reason. A new route with an object in its address and no case here fails
-test_scope_routes.test_every_route_with_an_object_has_a_case.
+which status, and what it answers then), and `EXEMPT`, the routes that need no case, each with
+the reason: no object, or administrators only (`ADMIN_ONLY`: an administrator reads every
+department). A new route with no case and no reason here fails
+test_scope_routes.test_every_route_with_an_object_has_a_case. `World` holds the app, the world
+in each of the plan's statuses and a logged-in client per user, for a test module.
 
 The world: 405002 唐山市科学技术协会 (the seed's plan) and 406001 某市档案馆 (the seed's text with
 its code and name replaced), each plan with a target and a comment found nowhere else (so a
@@ -138,7 +140,8 @@ def build_world():
 
 
 def set_state(world, state):
-    """Put both plans in `state`; the ids that depend on it (the upload's fingerprint)."""
+    """Put both plans in `state` (`world`: build_world's ids, given back with those that depend
+    on the state: the upload's fingerprint, the versions an editor starts from)."""
     Plan.update(status=state).execute()
     ids = world[OWN]
     try:
@@ -187,6 +190,8 @@ class Rows:
         }
 
     def restore(self):
+        # The ids inserted again were given by the tables' sequences, which are past them
+        # already: the rows the app inserts next do not collide with them.
         with database.atomic():
             if database.obj.__class__.__name__.startswith("Postgres"):
                 tables = ", ".join(f'"{model._meta.table_name}"' for model in self.ORDER)
@@ -250,8 +255,7 @@ class World:
 
 
 # ---------------------------------------------------------------------------------------------
-# Who may do what: each rule says whether `user` (a name of USERS) may do it to 405002's plan
-# in `state`; the case's `ok` status is answered then, its `refused` status otherwise.
+# Who may do what, and what each route answers.
 
 
 def _role(user):
@@ -700,9 +704,9 @@ CASES = [
     ),
 ]
 
-# Routes without an object of a department in their address or arguments, and those that only
-# an administrator reaches (refused 403 to everyone else before anything is read: an
-# administrator reads every department, so there is no one out of scope to ask).
+# Routes only an administrator reaches: refused 403 to everyone else before anything is read
+# (test_admin_only_routes_reveal_nothing checks the 403 is the same for a missing object), and
+# an administrator reads every department, so nobody who may use them is out of scope.
 ADMIN_ONLY = {
     "departments.index": "部门管理: administrators only",
     "departments.show": "部门管理: administrators only (test_admin_only_routes_reveal_nothing)",
@@ -716,6 +720,7 @@ ADMIN_ONLY = {
     "users.password": "用户管理: administrators only; a user, not a department's plan",
     "users.unlock": "用户管理: administrators only; a user, not a department's plan",
 }
+# Routes that need no case: no department's object in their address or arguments, or ADMIN_ONLY.
 EXEMPT = {
     "static": "stylesheets and scripts, the same for everyone",
     "auth.login": "the login page",
@@ -729,8 +734,9 @@ EXEMPT = {
 }
 
 
-# What a page may show of a department that does not reveal it: names, codes, unique texts.
 def secrets_of(code):
+    """What gives a department away: its code, its name, its plan's unique target and comment.
+    A page for somebody outside it holding one of them has leaked it."""
     return (code, NAMES[code], TARGETS[code], COMMENTS[code])
 
 
