@@ -36,6 +36,7 @@ from app.models import (
     Indicator,
     Plan,
     ReviewerDepartment,
+    UserSession,
 )
 from app.services import accounts, comments, uploads
 from app.services.importing import ImportRefused, import_document
@@ -250,8 +251,15 @@ class World:
         return ids
 
     def snapshot(self):
+        """database_snapshot(), but for when each session was last used: any request notes that
+        its session is still in use, once a minute (accounts.TOUCH_EVERY), and `reset` puts
+        that back to when the world was built. That is the session's upkeep, not a change the
+        request made."""
         with self.app.app_context():
-            return database_snapshot()
+            rows = database_snapshot()
+            kept = [f for f in UserSession._meta.sorted_fields if f.name != "last_seen"]
+            rows["UserSession"] = sorted(UserSession.select(*kept).tuples())
+            return rows
 
 
 # ---------------------------------------------------------------------------------------------
