@@ -193,13 +193,11 @@ class Rows:
     def restore(self):
         # The ids inserted again were given by the tables' sequences, which are past them
         # already: the rows the app inserts next do not collide with them.
+        # DELETE, children first, on both databases: TRUNCATE on PostgreSQL took 10 times as
+        # long for these few hundred rows.
         with database.atomic():
-            if database.obj.__class__.__name__.startswith("Postgres"):
-                tables = ", ".join(f'"{model._meta.table_name}"' for model in self.ORDER)
-                database.execute_sql(f"TRUNCATE {tables}")
-            else:
-                for model in reversed(self.ORDER):
-                    model.delete().execute()
+            for model in reversed(self.ORDER):
+                model.delete().execute()
             for model in self.ORDER:
                 rows = self.rows[model]
                 for start in range(0, len(rows), 500):
