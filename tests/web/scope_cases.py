@@ -720,11 +720,14 @@ ADMIN_ONLY = {
     "departments.confirm_delete": "部门管理: administrators only (test_admin_only_routes_reveal_nothing)",
     "departments.delete": "部门管理: administrators only (test_admin_only_routes_reveal_nothing)",
     "departments.restore": "部门管理: administrators only (test_admin_only_routes_reveal_nothing)",
+    "departments.set_parent": "部门管理: administrators only (test_admin_only_routes_reveal_nothing)",
     "users.index": "用户管理: administrators only",
     "users.create": "用户管理: administrators only",
     "users.update": "用户管理: administrators only; a user, not a department's plan",
     "users.password": "用户管理: administrators only; a user, not a department's plan",
     "users.unlock": "用户管理: administrators only; a user, not a department's plan",
+    "users.reviews": "用户管理: administrators only; a user, not a department's plan",
+    "users.log": "访问记录: administrators only",
 }
 # Routes that need no case: no department's object in their address or arguments, or ADMIN_ONLY.
 EXEMPT = {
