@@ -204,6 +204,8 @@ def _keep_alive(plan_id, user, project_id, mine, now):
     otherwise take turns writing at every poll), and the plan page keeps only a row of its own."""
     if mine is not None and now - mine.seen_at <= REFRESH:
         return
+    if project_id is not None and not _live_project_of(plan_id, project_id):
+        project_id = None  # a poll naming a project of another plan: no place in this one
     if project_id is None and (mine is None or mine.project_id is not None):
         return  # the plan page with no editor open: nothing to show anyone
     same_page = mine is not None and mine.project_id == project_id
@@ -226,12 +228,8 @@ def set_presence(department_code, year, user, cell="", project_id=None):
     if plan is None:
         raise NotFound(f"plan {department_code} {year}")
     scope.check(user, plan.department_id, f"plan {department_code} {year}")
-    if project_id is not None:
-        live = Project.select(Project.id).where(
-            (Project.id == project_id) & (Project.plan == plan) & Project.not_deleted()
-        )
-        if not live.exists():
-            raise NotFound(f"project {project_id} of plan {plan.id}")
+    if project_id is not None and not _live_project_of(plan.id, project_id):
+        raise NotFound(f"project {project_id} of plan {plan.id}")
     with database.atomic():
         if not cell and project_id is None:
             Presence.delete().where(
@@ -239,6 +237,15 @@ def set_presence(department_code, year, user, cell="", project_id=None):
             ).execute()
         else:
             _upsert(plan.id, user.username, cell, project_id, datetime.datetime.now())
+
+
+def _live_project_of(plan_id, project_id):
+    """Whether `project_id` is a live project of the plan."""
+    return (
+        Project.select(Project.id)
+        .where((Project.id == project_id) & (Project.plan == plan_id) & Project.not_deleted())
+        .exists()
+    )
 
 
 def _upsert(plan_id, username, cell, project_id, now):

@@ -280,6 +280,16 @@ def test_presence_on_a_project_of_another_plan_is_not_found(app, world, user):
     assert user.post(PRESENCE, {"cell": "", "project": deleted.id}).status_code == 404
 
 
+def test_a_poll_naming_a_project_not_in_the_plan_leaves_no_presence(app, world, user):
+    with app.app_context():
+        deleted = Plan.get().ordered_projects()[1]
+    user.post(f"/projects/{deleted.id}/delete", {"csrf_token": user.token})
+    _poll(_person(app, "viewer"), 0, deleted)  # a deleted project: no longer in the plan
+    assert _presence(user) == []
+    with app.app_context():
+        assert Presence.select().where(Presence.project_id.is_null(False)).count() == 0
+
+
 @pytest.mark.parametrize("htmx", [True, False])
 def test_presence_needs_the_csrf_token(app, world, user, htmx):
     response = user.post(PRESENCE, {"cell": "cell-1-target"}, token=False, htmx=htmx)
