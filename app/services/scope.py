@@ -96,6 +96,13 @@ def reads_code(user, code):
     return department_id is not None and reads(user, department_id)
 
 
+def check_nothing(user):
+    """Ask of no department what `check` asks of one, and answer nothing: a page that names
+    nothing then takes the time of one refused out of scope, so that the time of a 404 does not
+    tell whether another department's plan exists (app/web/errors.py)."""
+    reads(user, None)
+
+
 def check(user, department_id, what):
     """Nothing when `user` reads the department's plans; else OutOfScope(`what`)."""
     if not reads(user, department_id):

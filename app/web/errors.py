@@ -14,7 +14,7 @@ import logging
 from flask import current_app, g, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 
-from app.services import refusals
+from app.services import refusals, scope
 from app.services.errors import DatabaseError, Forbidden, NotFound, OutOfScope, cannot_write
 from app.web import hx
 from app.web.hx import htmx
@@ -52,6 +52,8 @@ def record_refused_read(out_of_scope=True):
     an address of the site's pages that names nothing. Called by `not_found`, and by a view that
     answers its own 404 (a JSON one)."""
     user = g.get("user")
+    if user and not out_of_scope:
+        scope.check_nothing(user)  # the scope query a refused read made: the same time for both
     refusals.record(
         user.username if user else "",
         request.remote_addr or "",

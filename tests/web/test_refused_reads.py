@@ -8,9 +8,9 @@ import logging
 import pytest
 
 from app.models import Department, Indicator, Plan, Project, RefusedRead
-from app.services import refusals
+from app.services import accounts, refusals
 from app.services.importing import import_file
-from tests.conftest import logged_in
+from tests.conftest import PASSWORD, logged_in
 
 
 @pytest.fixture
@@ -83,3 +83,34 @@ def test_a_comment_place_does_not_tell_whether_another_plans_row_exists(app, arc
         response = other.get(url)
         answers.append((response.status_code, response.get_data(as_text=True)))
     assert answers[0][0] == 404 and answers[0] == answers[1]
+
+
+class _Statements(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.count = 0
+
+    def emit(self, record):
+        self.count += 1
+
+
+@pytest.mark.parametrize("who", ["other_editor", "section"])
+def test_a_missing_plan_costs_the_statements_of_a_refused_one(app, archive, who):
+    """What a 404 costs does not tell whether another department's plan is there: both run the
+    same number of SQL statements (the scope query, the log's write)."""
+    with app.app_context():
+        accounts.create_user("section", "reviewer", PASSWORD, reviews=["406001"])
+    person = logged_in(app, app.test_client(), who)
+    person.get("/plans/406001/2021")  # templates compiled, the session's last use noted
+    logger, counted, level = logging.getLogger("peewee"), [], logging.getLogger("peewee").level
+    for url in ("/plans/405002/2021", "/plans/405002/2099", "/plans/405002/2021"):
+        handler = _Statements()
+        logger.addHandler(handler)
+        logger.setLevel(logging.DEBUG)
+        try:
+            assert person.get(url).status_code == 404
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        counted.append(handler.count)
+    assert counted[0] == counted[1] == counted[2]
