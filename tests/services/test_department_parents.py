@@ -1,17 +1,14 @@
 """A department's 主管部门 set by an administrator (app/services/departments.set_parent): refused
 for an unknown department or parent, itself or one of its own units; kept in its history."""
 
-import threading
-import time
-
 import pytest
 
-from app.db import database
 from app.models import Department
 from app.services import accounts, departments, scope
 from app.services.errors import Forbidden
 from app.services.plans import ensure_department
 from tests.conftest import PASSWORD, account, database_snapshot
+from tests.meanwhile import hold, meanwhile
 
 
 @pytest.fixture
@@ -90,23 +87,12 @@ def test_the_users_of_a_parent_read_its_units_once_it_is_set(app, tree):
 def test_two_administrators_making_a_loop_at_once_are_refused_one(app, tree):
     """A over B and B over A set at once: the second waits for the first (BEGIN IMMEDIATE on
     SQLite, the departments' rows locked on PostgreSQL) and then sees the loop."""
-    holding, failures = threading.Event(), []
 
-    def first():
-        try:
-            with database.atomic():
-                departments.set_parent_as("甲", "405002", "405")
-                holding.set()
-                time.sleep(0.5)  # the second arrives meanwhile
-        except Exception as error:  # noqa: BLE001 (reported below)
-            failures.append(error)
-            holding.set()
-        finally:
-            database.close()
+    def first(holding):
+        departments.set_parent_as("甲", "405002", "405")
+        hold(holding)  # the second arrives meanwhile
 
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert holding.wait(10)
+    thread, failures = meanwhile(first)
     with app.app_context(), pytest.raises(departments.DepartmentRefused, match="所属单位"):
         departments.set_parent_as("乙", "405", "405002")
     thread.join()

@@ -6,20 +6,15 @@ the first transaction (BEGIN IMMEDIATE) holds the second off; on PostgreSQL the 
 does (app/services/records.py), and these tests fail if that lock, or its order, is lost.
 """
 
-import threading
-import time
-
 import pytest
 
-from app.db import database
 from app.domain.fields import Edit, version
 from app.models import Indicator, Plan
 from app.services.errors import Forbidden
 from app.services.records import lock_plan
 from app.services.saving import save_cell
 from tests.conftest import account
-
-HOLD = 0.5  # seconds the first transaction keeps its lock, while the save arrives
+from tests.meanwhile import hold, meanwhile
 
 
 def _first_row(app):
@@ -32,36 +27,15 @@ def _edit(row, typed):
     return Edit("indicator", "target", {"target": typed}, {"target": version(row.target)})
 
 
-def _meanwhile(work):
-    """Run `work` in a transaction of another thread; return once it holds its locks."""
-    holding, failures = threading.Event(), []
-
-    def run():
-        try:
-            with database.atomic():
-                work(holding)
-        except Exception as error:  # noqa: BLE001 (reported to the test below)
-            failures.append(error)
-            holding.set()
-        finally:
-            database.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    assert holding.wait(10)
-    return thread, failures
-
-
 def test_a_save_that_meets_a_submit_waits_and_is_refused(app, seeded):
     plan_id, row = _first_row(app)
 
     def submit(holding):
         lock_plan(plan_id, exclusive=True)
         Plan.update(status="submitted").where(Plan.id == plan_id).execute()
-        holding.set()
-        time.sleep(HOLD)
+        hold(holding)
 
-    thread, failures = _meanwhile(submit)
+    thread, failures = meanwhile(submit)
     with app.app_context(), pytest.raises(Forbidden):
         save_cell(account("editor"), row.id, _edit(row, "≥1"))
     thread.join()
@@ -75,11 +49,10 @@ def test_a_save_that_meets_an_import_waits_for_it_without_a_deadlock(app, seeded
 
     def import_(holding):
         lock_plan(plan_id, exclusive=True)  # an import holds the plan, then writes its rows
-        holding.set()
-        time.sleep(HOLD)
+        hold(holding)
         Indicator.update(basis="导入的依据").where(Indicator.id == row.id).execute()
 
-    thread, failures = _meanwhile(import_)
+    thread, failures = meanwhile(import_)
     with app.app_context():
         outcome = save_cell(account("editor"), row.id, _edit(row, "≥1"))
     thread.join()

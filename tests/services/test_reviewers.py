@@ -1,16 +1,13 @@
 """A reviewer's 审核部门 (app/services/reviewers.py): replaced as a whole, refused whole for an
 unknown code or a user who is not a reviewer, cleared when the role changes, given at creation."""
 
-import threading
-import time
-
 import pytest
 
-from app.db import database
 from app.models import ReviewerDepartment, User
 from app.services import accounts, reviewers, scope
 from app.services.plans import all_plans, ensure_department
 from tests.conftest import PASSWORD, account, database_snapshot
+from tests.meanwhile import hold, meanwhile
 
 
 @pytest.fixture
@@ -107,23 +104,12 @@ def test_the_login_log_is_newest_first(app, city):
 
 def test_two_administrators_setting_one_list_at_once_take_turns(app, city):
     """Each replaces the whole list: the second waits for the first, then replaces it."""
-    holding, failures = threading.Event(), []
 
-    def first():
-        try:
-            with database.atomic():
-                reviewers.set_reviews(account("reviewer"), "405002 406001")
-                holding.set()
-                time.sleep(0.5)  # the second arrives meanwhile
-        except Exception as error:  # noqa: BLE001 (reported below)
-            failures.append(error)
-            holding.set()
-        finally:
-            database.close()
+    def first(holding):
+        reviewers.set_reviews(account("reviewer"), "405002 406001")
+        hold(holding)  # the second arrives meanwhile
 
-    thread = threading.Thread(target=first)
-    thread.start()
-    assert holding.wait(10)
+    thread, failures = meanwhile(first)
     with app.app_context():
         reviewers.set_reviews(account("reviewer"), "406001 412001")
     thread.join()
