@@ -190,40 +190,28 @@ def test_admin_only_routes_reveal_nothing(world):
     with world.app.app_context():
         department = Department.get(Department.code == OWN).id
         user = User.get(User.username == "editor").id
+    # Each address with the ids of 405002's objects, and with ids nothing has.
     addresses = {
-        "departments.show": ("GET", f"/departments/{department}", "/departments/999999"),
-        "departments.correct": ("POST", f"/departments/{department}", "/departments/999999"),
-        "departments.confirm_delete": (
-            "GET",
-            f"/departments/plans/{ids[OWN]['plan']}/delete",
-            "/departments/plans/999999/delete",
-        ),
-        "departments.delete": (
-            "POST",
-            f"/departments/plans/{ids[OWN]['plan']}/delete",
-            "/departments/plans/999999/delete",
-        ),
-        "departments.restore": (
-            "POST",
-            f"/departments/plans/{ids[OWN]['plan']}/restore",
-            "/departments/plans/999999/restore",
-        ),
-        "users.update": ("POST", f"/users/{user}", "/users/999999"),
-        "users.password": ("POST", f"/users/{user}/password", "/users/999999/password"),
-        "users.unlock": ("POST", f"/users/{user}/unlock", "/users/999999/unlock"),
-        "users.reviews": ("POST", f"/users/{user}/reviews", "/users/999999/reviews"),
-        "departments.set_parent": (
-            "POST",
-            f"/departments/{department}/parent",
-            "/departments/999999/parent",
-        ),
+        "departments.show": ("GET", "/departments/{department}"),
+        "departments.correct": ("POST", "/departments/{department}"),
+        "departments.set_parent": ("POST", "/departments/{department}/parent"),
+        "departments.confirm_delete": ("GET", "/departments/plans/{plan}/delete"),
+        "departments.delete": ("POST", "/departments/plans/{plan}/delete"),
+        "departments.restore": ("POST", "/departments/plans/{plan}/restore"),
+        "users.update": ("POST", "/users/{user}"),
+        "users.password": ("POST", "/users/{user}/password"),
+        "users.unlock": ("POST", "/users/{user}/unlock"),
+        "users.reviews": ("POST", "/users/{user}/reviews"),
     }
+    real = {"department": department, "plan": ids[OWN]["plan"], "user": user}
+    nothing = dict.fromkeys(real, 999999)
     pages = ("index", "create", "log")
     assert {e for e in ADMIN_ONLY if e.split(".")[1] not in pages} == set(addresses)
     before = world.snapshot()
     for who in ("editor", "other_editor", "section", "viewer"):
         client = world.clients[who]
-        for method, there, nowhere in addresses.values():
+        for method, address in addresses.values():
+            there, nowhere = address.format(**real), address.format(**nothing)
             answers = [
                 client._send(method, url, {"code": OWN}, htmx=False) for url in (there, nowhere)
             ]
